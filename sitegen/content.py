@@ -1,0 +1,273 @@
+"""Articles: Markdown files with YAML front matter -> validated, frozen Article records."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+import yaml
+
+from sitegen.config import Config
+from sitegen.errors import Problem
+from sitegen.slugs import is_safe_slug, slugify
+from sitegen.yamldoc import YamlError, load_yaml, type_name
+
+CONTENT_DIR = "content"
+MAX_FILE_BYTES = 5 * 1024 * 1024
+KNOWN_KEYS = {"title", "date", "source", "source_url", "tags", "summary", "author", "draft", "slug", "updated",
+              "template"}
+DATE_HINT = "use 2026-01-06 or 2026-01-06T18:00:00+00:00"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article as written by the newsroom. `path` is relative to the site root, POSIX style."""
+
+    path: str
+    slug: str
+    title: str
+    date: dt.datetime
+    body: str
+    source: str | None = None
+    source_url: str | None = None
+    tags: tuple[str, ...] = ()
+    summary: str | None = None
+    author: str | None = None
+    draft: bool = False
+    updated: dt.datetime | None = None
+    template: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))  # front-matter key -> line
+
+    @property
+    def body_sha(self) -> str:
+        return hashlib.sha256(self.body.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """What one content file yielded: an article, or the problems that kept it from being one."""
+
+    article: Article | None
+    problems: tuple[Problem, ...] = ()
+
+
+def find_content_files(site_dir: Path) -> list[Path]:
+    """Every *.md below content/, sorted, without hidden files and editor droppings."""
+    root = site_dir / CONTENT_DIR
+    return sorted(p for p in root.rglob("*.md")
+                  if not any(part.startswith((".", "_")) for part in p.relative_to(root).parts))
+
+
+def read_article(site_dir: Path, path: Path, config: Config) -> ParsedFile:
+    """Read and validate one content file."""
+    rel = path.relative_to(site_dir).as_posix()
+    try:
+        if path.is_symlink() and not path.resolve().is_relative_to(site_dir.resolve()):
+            return ParsedFile(None, (Problem(rel, None, "symlink points outside the site; not followed"),))
+        raw = path.read_bytes()
+    except OSError as exc:
+        return ParsedFile(None, (Problem(rel, None, f"cannot read file: {exc.strerror}"),))
+    text, problem = decode_text(rel, raw)
+    if problem:
+        return ParsedFile(None, (problem,))
+    return parse_article(rel, text, config)
+
+
+def decode_text(rel: str, raw: bytes) -> tuple[str, Problem | None]:
+    """Bytes -> text with LF line endings, or the problem that makes it unreadable."""
+    if len(raw) > MAX_FILE_BYTES:
+        return "", Problem(rel, None, f"file is {len(raw) / 2**20:.1f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit")
+    if b"\0" in raw:
+        nul = raw.index(b"\0")
+        return "", Problem(rel, raw[:nul].count(b"\n") + 1, f"binary file (NUL byte at offset {nul}), not Markdown")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        return "", Problem(rel, line, f"not valid UTF-8 (byte {raw[exc.start]:#x} at offset {exc.start})",
+                           "save the file as UTF-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """(front matter, body, line where the body starts); ValueError with a message when malformed."""
+    if not text.strip():
+        raise ValueError("empty file: no front matter (title and date are required)")
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise ValueError("missing front matter: expected '---' on line 1")
+    for number, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in ("---", "..."):
+            return "\n".join(lines[1:number]), "\n".join(lines[number + 1:]), number + 2
+    raise ValueError("front matter opened here is never closed with '---'")
+
+
+def parse_article(rel: str, text: str, config: Config) -> ParsedFile:
+    """Text of a content file -> Article, or every problem found in it."""
+    try:
+        front, body, _ = split_front_matter(text)
+    except ValueError as exc:
+        return ParsedFile(None, (Problem(rel, 1, str(exc)),))
+    try:
+        doc = load_yaml(front)
+    except YamlError as exc:
+        return ParsedFile(None, (Problem(rel, exc.line + 1 if exc.line else 1, exc.message),))
+    if not isinstance(doc.data, dict):
+        return ParsedFile(None, (Problem(rel, 2, f"front matter must be a mapping of keys, got {type_name(doc.data)}"),))
+    lines = {key: line + 1 for key, line in doc.key_lines.items()}  # +1 for the opening '---'
+    return _validate(rel, doc.data, lines, body, config)
+
+
+def _validate(rel: str, meta: dict, lines: dict, body: str, config: Config) -> ParsedFile:
+    problems: list[Problem] = []
+
+    def check(key: str, convert, required: bool = False):
+        if key not in meta or meta[key] is None or meta[key] == "":
+            if required:
+                hint = DATE_HINT if key == "date" else ""
+                problems.append(Problem(rel, lines.get(key, 1), f"{key} is required", hint))
+            return None
+        try:
+            return convert(meta[key])
+        except ValueError as exc:
+            problems.append(Problem(rel, lines.get(key), f"{key}: {exc}"))
+            return None
+
+    title = check("title", _text, required=True)
+    date = check("date", lambda v: parse_date(v, config), required=True)
+    updated = check("updated", lambda v: parse_date(v, config))
+    source = check("source", _text)
+    source_url = check("source_url", _url)
+    tags = check("tags", _tags) or ()
+    summary = check("summary", _text)
+    author = check("author", _text)
+    draft = check("draft", _bool) or False
+    slug = check("slug", _slug)
+    template = check("template", _template_name)
+    if problems:
+        return ParsedFile(None, tuple(problems))
+    extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
+    return ParsedFile(Article(
+        path=rel, slug=slug or slugify(Path(rel).stem), title=title, date=date, body=body,
+        source=config.canonical_source(source) if source else None, source_url=source_url, tags=tags,
+        summary=summary, author=author, draft=draft, updated=updated, template=template,
+        extra=MappingProxyType(extra), lines=MappingProxyType(lines),
+    ))
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        hint = f' (quote it: "{value}")' if isinstance(value, (bool, int, float)) else ""
+        raise ValueError(f"must be text, got {type_name(value)}{hint}")
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value.strip()
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, got {value!r}")
+    return value
+
+
+def _slug(value: Any) -> str:
+    text = str(value)
+    if not is_safe_slug(text):
+        raise ValueError(f"'{text}' is not allowed (lowercase letters, digits and '-' only, e.g. '{slugify(text)}')")
+    return text
+
+
+def _template_name(value: Any) -> str:
+    name = _text(value)
+    if not re.fullmatch(r"[\w-]+(/[\w-]+)*\.html", name):
+        raise ValueError(f"'{name}' is not a template name like 'article.html'")
+    return name
+
+
+def _url(value: Any) -> str:
+    url = _text(value)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"'{url}' is not an http(s) URL")
+    return url
+
+
+def _tags(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):  # `tags: Ukraine` is one tag, as Hugo and Jekyll read it
+        value = [value]
+    if not isinstance(value, list):
+        raise ValueError(f"must be a list of text, got {type_name(value)}")
+    tags = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
+            raise ValueError(f"must be a list of text, got {item!r} in it")
+        if str(item).strip() not in tags:
+            tags.append(str(item).strip())
+    return tuple(tags)
+
+
+_OFFSET = re.compile(r"([+-])(\d\d):?(\d\d)$")
+
+
+def parse_date(value: Any, config: Config) -> dt.datetime:
+    """A front-matter date -> an aware datetime; a bare date is midnight in the site's timezone."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime.combine(value, dt.time())
+    elif isinstance(value, str):
+        moment = _parse_date_text(value.strip())
+    else:
+        raise ValueError(f"{value!r} is not a date ({DATE_HINT})")
+    return moment if moment.tzinfo else moment.replace(tzinfo=config.tz)
+
+
+def _parse_date_text(text: str) -> dt.datetime:
+    match = _OFFSET.search(text)
+    if match and (int(match.group(2)) > 23 or int(match.group(3)) > 59):
+        raise ValueError(f"'{text}' has an invalid UTC offset {match.group(0)}")
+    candidate = text.replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", text) else text
+    try:
+        return dt.datetime.fromisoformat(candidate)
+    except ValueError as exc:
+        # For text shaped like a date ('2026-13-45') Python's reason ("month must be in 1..12") helps.
+        detail = f": {exc}" if re.match(r"\d{4}-\d\d-\d\d", text) else ""
+        raise ValueError(f"'{text}' is not a date{detail} ({DATE_HINT})") from None
+
+
+def dump_article(meta: dict, body: str) -> str:
+    """Front matter and body as file text; used by importers and `sitegen new`, read back by parse_article."""
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
+    return f"---\n{front}---\n{body.strip()}\n"
+
+
+def load_articles(site_dir: Path, config: Config, cache=None, config_key: str = "") -> tuple[list[Article], list[Problem], int]:
+    """Every article under content/ with all problems found; the count of files actually parsed."""
+    if not (site_dir / CONTENT_DIR).is_dir():
+        return [], [Problem(f"{CONTENT_DIR}/", None, "folder not found", "create it and put your articles in it")], 0
+    articles, problems, parsed, live = [], [], 0, set()
+    for path in find_content_files(site_dir):
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            problems.append(Problem(path.relative_to(site_dir).as_posix(), None, f"cannot read file: {exc.strerror}"))
+            continue
+        key = (str(path), stat.st_mtime_ns, stat.st_size, config_key)
+        live.add(key)
+        if cache is None:
+            result, fresh = read_article(site_dir, path, config), True
+        else:
+            result, fresh = cache.parsed_file(key, lambda: read_article(site_dir, path, config))
+        parsed += fresh
+        problems.extend(result.problems)
+        if result.article:
+            articles.append(result.article)
+    if cache is not None:
+        cache.forget_missing(live)
+    return articles, problems, parsed

@@ -1,0 +1,90 @@
+"""Machine-read files: Atom feeds (through feedgen), sitemap.xml and robots.txt."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
+
+from feedgen.feed import FeedGenerator
+
+from sitegen import __version__
+from sitegen.routes import Route, absolute_url, term_path
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+if TYPE_CHECKING:
+    from sitegen.render import RenderInput
+
+
+def render_machine_file(route: Route, data: "RenderInput") -> bytes:
+    if route.kind == "feed":
+        return render_atom(route, data)
+    if route.kind == "sitemap":
+        return render_sitemap(data)
+    if route.kind == "robots":
+        return render_robots(data)
+    raise ValueError(f"no renderer for route kind {route.kind}")
+
+
+def render_atom(route: Route, data: "RenderInput") -> bytes:
+    """An Atom feed of the newest articles of the site, a tag or a source, with full content."""
+    config, term = data.config, route.context["term"]
+    articles = route.context["articles"][:config.feed_entries]
+    page_path = term_path(term.kind, term.slug) if term else "/"
+    feed = FeedGenerator()
+    feed.id(absolute_url(config, route.path))
+    feed.title(f"{config.title}: {term.name}" if term else config.title)
+    feed.subtitle(config.description or config.title)
+    feed.link(href=absolute_url(config, page_path), rel="alternate", type="text/html")
+    feed.link(href=absolute_url(config, route.path), rel="self", type="application/atom+xml")
+    feed.language(config.language)
+    feed.generator("sitegen", __version__)
+    if config.author:
+        feed.author({"name": config.author})
+    # A fixed 'updated' keeps the feed's bytes stable between builds when nothing changed.
+    feed.updated(max((a.updated or a.date for a in articles), default=EPOCH))
+    for article in reversed(articles):  # feedgen prepends entries
+        view = data.views[article.path]
+        entry = feed.add_entry()
+        entry.id(view.abs_url)
+        entry.title(article.title)
+        # One link only: feedgen 1.0 drops the rel of entry links, so a second (rel=via) one would
+        # read as the article's own link. The original story is linked from the content instead.
+        entry.link(href=view.abs_url)
+        entry.published(article.date)
+        entry.updated(article.updated or article.date)
+        entry.author({"name": article.author or article.source or config.author or config.title})
+        entry.summary(view.summary)
+        entry.content(str(view.html) + _attribution(article.source, article.source_url), type="html")
+        for tag in article.tags:
+            entry.category(term=tag, label=tag)
+    return feed.atom_str(pretty=True)
+
+
+def _attribution(source: str | None, url: str | None) -> str:
+    if not url:
+        return f"<p>Source: {html.escape(source)}</p>" if source else ""
+    return f'<p>Source: <a href="{html.escape(url)}">{html.escape(source or url)}</a></p>'
+
+
+def render_sitemap(data: "RenderInput") -> bytes:
+    """Every HTML page of the site, articles with their last-modified date."""
+    config = data.config
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for route in data.sitemap_routes:
+        lines.append("  <url><loc>" + escape(absolute_url(config, route.path)) + "</loc>" + _lastmod(route) + "</url>")
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode("utf-8")
+
+
+def _lastmod(route: Route) -> str:
+    article = route.context.get("article")
+    if article is None:
+        return ""
+    return f"<lastmod>{(article.updated or article.date).isoformat(timespec='seconds')}</lastmod>"
+
+
+def render_robots(data: "RenderInput") -> bytes:
+    return (f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(data.config, '/sitemap.xml')}\n").encode("utf-8")

@@ -1,0 +1,155 @@
+"""plan_routes: one Route per output file, every URL and path decided before anything renders."""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+from urllib.parse import quote
+
+from sitegen.config import Config
+from sitegen.content import Article
+from sitegen.errors import Problem
+from sitegen.index import Archive, Index, Term, paginate
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a paginated listing."""
+
+    number: int
+    count: int
+    items: tuple[Article, ...]
+    first_path: str  # site path of page 1
+
+    def path_of(self, number: int) -> str:
+        return self.first_path if number == 1 else f"{self.first_path}page/{number}/"
+
+    @property
+    def prev_path(self) -> str | None:
+        return self.path_of(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_path(self) -> str | None:
+        return self.path_of(self.number + 1) if self.number < self.count else None
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One output file: its site path (without the base-URL prefix), file path, template and view data."""
+
+    kind: str
+    path: str
+    output: str
+    template: str | None = None
+    context: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    owner: str | None = None  # the content file it comes from, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    source: Path
+    output: str
+    owner: str
+
+
+def output_for(path: str) -> str:
+    """'/a/b/' -> 'a/b/index.html'; '/feed.xml' -> 'feed.xml'."""
+    rel = path.lstrip("/")
+    return rel + "index.html" if path.endswith("/") else rel
+
+
+def href(config: Config, path: str) -> str:
+    """A root-relative link for a site path, with the base-URL prefix and percent-encoding."""
+    return quote(config.path_prefix + path.lstrip("/"), safe="/#?=&")
+
+
+def absolute_url(config: Config, path: str) -> str:
+    return config.origin + href(config, path)
+
+
+def article_path(config: Config, article: Article) -> str:
+    local = article.date.astimezone(config.tz)
+    return config.permalink.format(year=f"{local.year:04d}", month=f"{local.month:02d}", day=f"{local.day:02d}",
+                                   slug=article.slug)
+
+
+def term_path(kind: str, slug: str) -> str:
+    return f"/{'tags' if kind == 'tag' else 'sources'}/{slug}/"
+
+
+def archive_path(archive: Archive) -> str:
+    return f"/{archive.year:04d}/" + (f"{archive.month:02d}/" if archive.month else "")
+
+
+def plan_routes(index: Index, config: Config) -> list[Route]:
+    """Every page, feed and file of the site, in a stable order."""
+    routes = [Route("article", article_path(config, a), output_for(article_path(config, a)),
+                    a.template or "article.html", MappingProxyType({"article": a}), a.path)
+              for a in index.articles]
+    routes += _paged("home", "/", "home.html", index.articles, config, {})
+    routes += _term_routes("tag", index.tags, config)
+    routes += _term_routes("source", index.sources, config)
+    routes.append(Route("archives", "/archive/", "archive/index.html", "archive.html"))
+    for archive in (*index.years, *index.months):
+        routes += _paged("period", archive_path(archive), "period.html", archive.articles, config,
+                         {"archive": archive})
+    routes += [
+        Route("feed", "/feed.xml", "feed.xml", None, MappingProxyType({"articles": index.articles, "term": None})),
+        Route("sitemap", "/sitemap.xml", "sitemap.xml"),
+        Route("robots", "/robots.txt", "robots.txt"),
+        Route("notfound", "/404.html", "404.html", "404.html"),
+    ]
+    return routes
+
+
+def _term_routes(kind: str, terms: tuple[Term, ...], config: Config) -> list[Route]:
+    plural = "tags" if kind == "tag" else "sources"
+    routes = [Route(f"{kind}-index", f"/{plural}/", f"{plural}/index.html", "terms.html",
+                    MappingProxyType({"kind": kind, "terms": terms}))]
+    for term in terms:
+        base = term_path(kind, term.slug)
+        routes += _paged(kind, base, "term.html", term.articles, config, {"term": term})
+        routes.append(Route("feed", base + "feed.xml", output_for(base + "feed.xml"), None,
+                            MappingProxyType({"articles": term.articles, "term": term})))
+    return routes
+
+
+def _paged(kind: str, base: str, template: str, items: tuple[Article, ...], config: Config, extra: dict) -> list[Route]:
+    pages = paginate(items, config.per_page)
+    routes = []
+    for number, chunk in enumerate(pages, start=1):
+        page = Page(number, len(pages), chunk, base)
+        path = page.path_of(number)
+        routes.append(Route(kind, path, output_for(path), template, MappingProxyType({**extra, "page": page})))
+    return routes
+
+
+def find_collisions(routes: list[Route], statics: list[StaticFile]) -> list[Problem]:
+    """Two outputs at one path, or a path that would leave the output folder, are problems."""
+    problems, seen = [], {}
+    for route in routes:
+        normal = posixpath.normpath(route.output)
+        if normal.startswith("../") or normal == ".." or posixpath.isabs(route.output):
+            problems.append(Problem(route.owner or "site.yaml", None,
+                                    f"URL {route.path} would be written outside the output folder"))
+            continue
+        key = normal.casefold()  # case-insensitive filesystems (macOS, Windows) would merge these
+        if key in seen:
+            first = seen[key]
+            problems.append(Problem(route.owner or first.owner or "site.yaml", _line(route),
+                                    f"URL {route.path} is also produced by {first.owner or 'the ' + first.kind + ' page'}",
+                                    "set a different slug: in front matter" if route.owner else ""))
+        else:
+            seen[key] = route
+    for static in statics:
+        key = posixpath.normpath(static.output).casefold()
+        if key in seen and seen[key].kind != "robots":
+            problems.append(Problem(static.owner, None, f"{static.output} is also a generated page ({seen[key].path})"))
+    return problems
+
+
+def _line(route: Route) -> int | None:
+    article = route.context.get("article")
+    return 1 if article is None else article.lines.get("slug", 1)

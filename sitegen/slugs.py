@@ -1,0 +1,37 @@
+"""Slugs for articles, tags and sources: readable, Unicode-aware, safe as one path segment.
+
+Latin accents fold away ("Zürich" and "Zurich" are one tag) while other scripts stay readable
+("Москва" stays Cyrillic) instead of becoming transliteration soup. python-slugify does the
+word splitting and length limit; we add the accent folding and a never-empty fallback.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import unicodedata
+
+from slugify import slugify as _slugify
+
+MAX_LENGTH = 80
+
+
+def fold_accents(text: str) -> str:
+    """Drop combining marks after canonical decomposition: 'Côte' -> 'Cote'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@functools.lru_cache(maxsize=65536)
+def slugify(text: str) -> str:
+    """A lowercase slug of letters, digits and '-', at most 80 characters, never empty."""
+    slug = _slugify(fold_accents(str(text)), allow_unicode=True, max_length=MAX_LENGTH, word_boundary=True,
+                    save_order=True)
+    if slug:
+        return slug
+    digest = hashlib.sha1(str(text).encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"item-{digest}"
+
+
+def is_safe_slug(slug: str) -> bool:
+    """True when slug is a single harmless path segment (what `slug:` in front matter may be)."""
+    return bool(slug) and slug == slugify(slug) and len(slug) <= MAX_LENGTH

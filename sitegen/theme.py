@@ -1,0 +1,78 @@
+"""The Jinja2 environment: the site's templates over the built-in theme, autoescape on, strict undefined."""
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from sitegen.config import Config
+from sitegen.errors import Problem
+
+THEME_ASSETS = "assets"
+
+
+def builtin_theme_dir() -> Path:
+    """The default theme: packaged as sitegen/_theme in a wheel, the repository's templates/ in a checkout."""
+    packaged = Path(str(resources.files("sitegen") / "_theme"))
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "templates"
+
+
+def template_dirs(site_dir: Path) -> list[Path]:
+    """Where templates are looked up, first match wins; the site's own folder is loaded once even if it is the theme."""
+    dirs = [site_dir / "templates", builtin_theme_dir()]
+    unique = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in [u.resolve() for u in unique]:
+            unique.append(d)
+    return unique
+
+
+def make_environment(site_dir: Path, config: Config) -> jinja2.Environment:
+    dirs = template_dirs(site_dir)
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader([str(d) for d in dirs]),
+        jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(builtin_theme_dir()))}),
+    ])
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    tz = config.tz
+    env.filters["date_long"] = lambda d: _local(d, tz).strftime("%A %-d %B %Y")
+    env.filters["date_short"] = lambda d: _local(d, tz).strftime("%-d %b %Y")
+    env.filters["time"] = lambda d: _local(d, tz).strftime("%H:%M")
+    env.filters["isodate"] = lambda d: _local(d, tz).isoformat()
+    env.filters["month_name"] = lambda m: dt.date(2000, m, 1).strftime("%B")
+    return env
+
+
+def _local(moment: dt.datetime, tz) -> dt.datetime:
+    return moment.astimezone(tz)
+
+
+def template_problem(exc: BaseException, site_dir: Path, template: str, owner: str | None) -> Problem | None:
+    """Turn a Jinja error into a Problem at the template's file and line; None when it is not the template's fault."""
+    if isinstance(exc, jinja2.TemplateNotFound):
+        name = exc.name if exc.name != template else template
+        return Problem(owner or _display(site_dir, None, name), None, f"unknown template '{name}'",
+                       f"templates are looked up in {', '.join(_display(site_dir, d, '') for d in template_dirs(site_dir))}")
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Problem(_display(site_dir, exc.filename, exc.name or template), exc.lineno, f"template syntax: {exc.message}")
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml", ".txt"))]
+    if not frames:
+        return None
+    frame = frames[-1]
+    message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+    return Problem(_display(site_dir, frame.filename, template), frame.lineno, f"template error: {message}")
+
+
+def _display(site_dir: Path, filename, fallback: str) -> str:
+    """A template path as the user knows it: relative to the site when it is the site's own."""
+    if not filename:
+        return f"templates/{fallback}"
+    path = Path(filename).resolve()
+    if path.is_relative_to(site_dir.resolve()):
+        return path.relative_to(site_dir.resolve()).as_posix()
+    theme = builtin_theme_dir().resolve()
+    return f"(built-in theme) {path.relative_to(theme).as_posix()}" if path.is_relative_to(theme) else str(path)

@@ -1,0 +1,87 @@
+"""What templates see: plain read-only views with URLs already worked out for the site's base path."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from markupsafe import Markup
+
+from sitegen.config import Config
+from sitegen.content import Article
+from sitegen.markup import Rendered
+from sitegen.routes import Page, absolute_url, article_path, href, term_path
+from sitegen.slugs import slugify
+
+WORDS_PER_MINUTE = 230
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    file: str
+    url: str
+    abs_url: str
+    title: str
+    date: dt.datetime
+    updated: dt.datetime | None
+    source: Link | None  # the outlet's page on this site
+    source_url: str | None  # the original story
+    tags: tuple[Link, ...]
+    summary: str
+    author: str | None
+    html: Markup
+    words: int
+    reading_minutes: int
+    extra: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class PagerView:
+    number: int
+    count: int
+    prev_url: str | None
+    next_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DayGroup:
+    day: dt.date
+    date: dt.datetime  # midnight of that day, for the date filters
+    items: tuple[ArticleView, ...]
+
+
+def article_view(article: Article, rendered: Rendered, config: Config) -> ArticleView:
+    path = article_path(config, article)
+    return ArticleView(
+        file=article.path, url=href(config, path), abs_url=absolute_url(config, path), title=article.title,
+        date=article.date, updated=article.updated,
+        source=term_link(config, "source", article.source) if article.source else None,
+        source_url=article.source_url, tags=tuple(term_link(config, "tag", t) for t in article.tags),
+        summary=article.summary or rendered.summary, author=article.author, html=Markup(rendered.html),
+        words=rendered.words, reading_minutes=max(1, round(rendered.words / WORDS_PER_MINUTE)), extra=article.extra,
+    )
+
+
+def term_link(config: Config, kind: str, name: str) -> Link:
+    return Link(name, href(config, term_path(kind, slugify(name))))
+
+
+def pager_view(page: Page, config: Config) -> PagerView:
+    return PagerView(page.number, page.count,
+                     href(config, page.prev_path) if page.prev_path else None,
+                     href(config, page.next_path) if page.next_path else None)
+
+
+def group_by_day(items: tuple[ArticleView, ...], config: Config) -> tuple[DayGroup, ...]:
+    """Consecutive articles of the same local day, as a digest shows them."""
+    groups = []
+    for day, members in itertools.groupby(items, key=lambda v: v.date.astimezone(config.tz).date()):
+        groups.append(DayGroup(day, dt.datetime.combine(day, dt.time(), config.tz), tuple(members)))
+    return tuple(groups)

@@ -1,0 +1,101 @@
+"""Safe YAML reading for site.yaml and front matter, with line numbers for every top-level key.
+
+PyYAML's safe loader still accepts alias bombs, silently keeps the last of two duplicate keys and
+turns dates into objects whose errors carry no line. We compose the node tree first, refuse those
+cases with the offending line, and only then construct plain Python data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_DEPTH = 50
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """Safe loader that leaves timestamps as text: sitegen parses dates itself, with line numbers."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
+
+
+class YamlError(ValueError):
+    """A YAML document a user must fix; line is 1-based within the document."""
+
+    def __init__(self, message: str, line: int | None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDoc:
+    """A parsed YAML document: its data and the 1-based line of each top-level key."""
+
+    data: Any
+    key_lines: dict
+
+
+def load_yaml(text: str) -> YamlDoc:
+    """Parse text as one YAML document; raise YamlError with a line for anything a user must fix."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDoc(None, {})
+        _check_node(node, set(), 0)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise YamlError(f"invalid YAML: {exc.problem or exc.context}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}", None) from None
+    except RecursionError:
+        raise YamlError("YAML nested too deeply", 1) from None
+    finally:
+        loader.dispose()
+    return YamlDoc(data, _key_lines(node))
+
+
+def _check_node(node: yaml.Node, seen: set, depth: int) -> None:
+    """Refuse aliases (bomb-proof), deep nesting and duplicate keys, naming the line."""
+    line = node.start_mark.line + 1
+    if id(node) in seen:
+        raise YamlError("YAML anchors and aliases are not allowed here", line)
+    seen.add(id(node))
+    if depth > MAX_DEPTH:
+        raise YamlError(f"YAML nested deeper than {MAX_DEPTH} levels", line)
+    if isinstance(node, yaml.MappingNode):
+        first_line: dict = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in first_line:
+                    raise YamlError(f"duplicate key '{key.value}' (first on line {first_line[key.value]})",
+                                    key.start_mark.line + 1)
+                first_line[key.value] = key.start_mark.line + 1
+            _check_node(key, seen, depth + 1)
+            _check_node(value, seen, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _check_node(item, seen, depth + 1)
+
+
+def _key_lines(node: yaml.Node) -> dict:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def type_name(value: Any) -> str:
+    """How a YAML value's type reads in a message to a user."""
+    names = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a mapping",
+             type(None): "nothing (null)"}
+    return names.get(type(value), type(value).__name__)

@@ -1,0 +1,170 @@
+"""Each kind of page a build writes exists and shows the right things."""
+from __future__ import annotations
+
+import re
+
+import feedparser
+
+from conftest import article
+from linkcheck import broken_links
+
+
+def test_article_page_has_title_time_source_tags_body_and_neighbours(site):
+    assert site.build().ok
+    page = site.read("2026/01/06/ukraine-force/index.html")
+    assert "<h1>UK, France pledge ‘reassurance force’</h1>" in page
+    assert '<time datetime="2026-01-06T18:00:00+00:00">' in page
+    assert 'href="https://www.aljazeera.com/news/x"' in page
+    assert ">Al Jazeera</a>" in page, "the alias AlJazeera is shown by its configured name"
+    assert 'href="/tags/ukraine/"' in page and 'href="/tags/security/"' in page
+    assert "<p>Second paragraph.</p>" in page
+    assert 'href="/2025/12/29/peace-hopes/"' in page, "link to the older story"
+    assert "<title>UK, France pledge ‘reassurance force’ | Test Digest</title>" in page
+    assert '<link rel="canonical" href="https://example.org/2026/01/06/ukraine-force/">' in page
+    assert '<html lang="en">' in page
+
+
+def test_home_page_lists_newest_first_grouped_by_day_and_paginated(site):
+    site.build()
+    home = site.read("index.html")
+    assert home.index("UK, France pledge") < home.index("Peace hopes dented")
+    assert "Tianjin summit" not in home, "per_page is 2"
+    assert re.search(r'<h2 class="day-heading"[^>]*><time datetime="2026-01-06">Tuesday 6 January 2026</time>', home)
+    assert "Key European allies pledged support." in home, "summary defaults to the first paragraph"
+    assert ">18:00</time>" in home
+    page2 = site.read("page/2/index.html")
+    assert "Tianjin summit" in page2 and 'rel="prev" href="/"' in page2
+    assert 'rel="next" href="/page/2/"' in home
+
+
+def test_tags_differing_in_case_or_accents_share_one_page(site):
+    site.write("content/zurich.md", article("Zurich news", "2025-01-01", tags=["Zurich"]))
+    site.build()
+    ukraine = site.read("tags/ukraine/index.html")
+    assert "UK, France pledge" in ukraine and "Peace hopes dented" in ukraine
+    assert "2 stories" in ukraine
+    zurich = site.read("tags/zurich/index.html")
+    assert "Tianjin summit" in zurich and "Zurich news" in zurich
+    assert not (site.out / "tags" / "Ukraine").exists()
+
+
+def test_tag_and_source_indexes_count_articles_and_link_homepages(site):
+    site.build()
+    tags = site.read("tags/index.html")
+    assert re.search(r'href="/tags/ukraine/">Ukraine</a> <span class="count">2</span>', tags)
+    sources = site.read("sources/index.html")
+    assert re.search(r'href="/sources/al-jazeera/">Al Jazeera</a> <span class="count">1</span>', sources)
+    assert 'href="https://www.aljazeera.com"' in sources
+    assert "Peace hopes dented" in site.read("sources/japan-today/index.html")
+
+
+def test_unicode_tags_get_readable_slugs(site):
+    site.write("content/moscow.md", article("Moscow", "2025-02-02", tags=["Москва"]))
+    site.build()
+    assert (site.out / "tags" / "москва" / "index.html").is_file()
+    assert 'href="/tags/%D0%BC%D0%BE%D1%81%D0%BA%D0%B2%D0%B0/"' in site.read("tags/index.html")
+
+
+def test_date_archives_by_year_and_month(site):
+    site.build()
+    assert "Peace hopes dented" in site.read("2025/index.html")
+    assert "Tianjin summit" in site.read("2025/08/index.html")
+    assert "Peace hopes dented" not in site.read("2025/08/index.html")
+    archive = site.read("archive/index.html")
+    assert 'href="/2025/12/"' in archive and 'href="/2026/"' in archive
+
+
+def test_feeds_parse_and_hold_the_right_entries(site):
+    site.build()
+    feed = feedparser.parse(site.read("feed.xml"))
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert [e.title for e in feed.entries] == ["UK, France pledge ‘reassurance force’", "Peace hopes dented",
+                                               "Tianjin summit"]
+    assert feed.entries[0].link == "https://example.org/2026/01/06/ukraine-force/"
+    assert "Second paragraph." in feed.entries[0].content[0].value
+    tag_feed = feedparser.parse(site.read("tags/ukraine/feed.xml"))
+    assert not tag_feed.bozo and len(tag_feed.entries) == 2
+    source_feed = feedparser.parse(site.read("sources/punch/feed.xml"))
+    assert [e.title for e in source_feed.entries] == ["Tianjin summit"]
+
+
+def test_sitemap_lists_every_page_and_robots_points_to_it(site):
+    site.build()
+    sitemap = site.read("sitemap.xml")
+    locs = set(re.findall(r"<loc>(.*?)</loc>", sitemap))
+    pages = {p.relative_to(site.out).as_posix() for p in site.out.rglob("*.html")} - {"404.html"}
+    expected = {"https://example.org/" + p.removesuffix("index.html") for p in pages}
+    assert locs == expected
+    assert "Sitemap: https://example.org/sitemap.xml" in site.read("robots.txt")
+
+
+def test_sitemap_validates_against_the_sitemaps_schema(site):
+    from lxml import etree
+
+    from conftest import REPO
+
+    site.build()
+    schema = etree.XMLSchema(etree.parse(str(REPO.parent / "shared" / "schemas" / "sitemap.xsd")))
+    doc = etree.parse(str(site.out / "sitemap.xml"))
+    assert schema.validate(doc), schema.error_log
+
+
+def test_not_found_page_and_static_files(site):
+    site.write("static/images/logo.png", b"\x89PNG fake")
+    site.build()
+    assert "Page not found" in site.read("404.html")
+    assert (site.out / "images" / "logo.png").read_bytes() == b"\x89PNG fake"
+    assert (site.out / "assets" / "style.css").is_file()
+
+
+def test_every_internal_link_resolves_at_a_domain_root(site):
+    site.build()
+    assert broken_links(site.out, "https://example.org/") == []
+
+
+def test_every_internal_link_resolves_under_a_project_pages_prefix(site):
+    result = site.build(base_url="https://user.github.io/digest/")
+    assert result.ok
+    assert 'href="/digest/assets/style.css"' in site.read("index.html")
+    assert broken_links(site.out, "https://user.github.io/digest/") == []
+    assert "<loc>https://user.github.io/digest/2026/01/06/ukraine-force/</loc>" in site.read("sitemap.xml")
+
+
+def test_drafts_and_future_articles_are_left_out_unless_asked(site):
+    site.write("content/draft.md", article("A draft", "2026-01-01", draft=True))
+    site.write("content/future.md", article("From the future", "2099-01-01"))
+    result = site.build()
+    assert result.skipped == 2
+    home = site.read("page/2/index.html") + site.read("index.html")
+    assert "A draft" not in home and "From the future" not in home
+    site.build(drafts=True, future=True)
+    assert (site.out / "2099/01/01/future/index.html").is_file()
+    assert (site.out / "2026/01/01/draft/index.html").is_file()
+
+
+def test_custom_permalink_and_slug(site):
+    site.write("site.yaml", "title: T\nbase_url: https://example.org/\npermalink: /news/{slug}.html\n")
+    site.write("content/x.md", article("Custom", "2025-05-05", slug="my-own-slug"))
+    site.build()
+    assert "<h1>Custom</h1>" in site.read("news/my-own-slug.html")
+    assert broken_links(site.out, "https://example.org/") == []
+
+
+def test_titles_summaries_and_tags_are_escaped_everywhere(site):
+    evil = '"><script>alert(1)</script>'
+    site.write("content/evil.md", article(f"Evil {evil}", "2026-02-01", summary=f"Sum {evil}",
+                                          tags=[f"tag {evil}"], source=f"Src {evil}"))
+    site.build()
+    for path in site.out.rglob("*"):
+        if path.suffix in (".html", ".xml"):
+            assert "<script>alert(1)" not in path.read_text(encoding="utf-8"), path
+    feed = feedparser.parse(site.read("feed.xml"))
+    assert feed.entries[0].title == f"Evil {evil}"
+
+
+def test_site_templates_override_the_builtin_theme_and_can_extend_it(site):
+    site.write("templates/article.html", '{% extends "default/article.html" %}'
+                                         '{% block head %}<meta name="x-custom" content="yes">{% endblock %}')
+    site.build()
+    page = site.read("2026/01/06/ukraine-force/index.html")
+    assert '<meta name="x-custom" content="yes">' in page and "<h1>UK, France pledge" in page
