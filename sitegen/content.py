@@ -115,13 +115,12 @@ def parse_article(rel: str, text: str, config: Config) -> ParsedFile:
     except ValueError as exc:
         return ParsedFile(None, (Problem(rel, 1, str(exc)),))
     try:
-        doc = load_yaml(front)
+        doc = load_yaml(front, first_line=2)
     except YamlError as exc:
-        return ParsedFile(None, (Problem(rel, exc.line + 1 if exc.line else 1, exc.message),))
+        return ParsedFile(None, (Problem(rel, exc.line or 1, exc.message),))
     if not isinstance(doc.data, dict):
         return ParsedFile(None, (Problem(rel, 2, f"front matter must be a mapping of keys, got {type_name(doc.data)}"),))
-    lines = {key: line + 1 for key, line in doc.key_lines.items()}  # +1 for the opening '---'
-    return _validate(rel, doc.data, lines, body, config)
+    return _validate(rel, doc.data, doc.key_lines, body, config)
 
 
 def _validate(rel: str, meta: dict, lines: dict, body: str, config: Config) -> ParsedFile:
