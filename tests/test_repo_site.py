@@ -11,23 +11,24 @@ from conftest import REPO
 from linkcheck import broken_links
 from sitegen.build import BuildOptions, build
 from sitegen.config import load_config
-from sitegen.content import load_articles
+from sitegen.content import find_content_files, read_article
 
 
 def test_repository_content_holds_the_four_sample_articles():
     config = load_config(REPO)
-    articles, problems, _ = load_articles(REPO, config)
-    assert problems == []
+    parsed = [read_article(REPO, path, config) for path in find_content_files(REPO)]
+    assert [p.problems for p in parsed if p.problems] == []
+    articles = [p.article for p in parsed]
     by_date = sorted(articles, key=lambda a: a.date, reverse=True)
     assert [a.date.date().isoformat() for a in by_date][:4] == ["2026-01-06", "2025-12-29", "2025-12-02", "2025-08-30"]
     assert [a.source for a in by_date][:4] == ["Al Jazeera", "Japan Today", "Japan Today", "Punch"]
-    for a in articles:
-        assert a.title and a.tags and a.summary
+    for p in parsed:
+        assert p.article.title and p.article.tags and p.article.summary and p.body
 
 
 def test_repository_site_builds_with_working_links_and_feeds(tmp_path):
     out = tmp_path / "out"
-    result = build(REPO, BuildOptions(output=out))
+    result = build(REPO, BuildOptions(output=out, use_cache=False))
     assert result.ok, result.problems
     config = load_config(REPO)
     assert broken_links(out, config.base_url) == []
