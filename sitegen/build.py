@@ -1,8 +1,11 @@
 """build(): load -> index -> plan -> render -> write. The one entry point serve and deploy use."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import signal
+import threading
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -138,14 +141,15 @@ def _write(routes: list[Route], statics: list[StaticFile], data: RenderInput, si
         writer.discard()
         raise
     written = [rel for rel, _, changed in results if changed]
-    if writer.first:
-        cache.forget_manifest(output)  # whatever it said was about a folder that is gone
-    report = writer.commit(written, set(keys))
-    shas = {rel: sha for rel, sha, _ in results}
-    live = set(keys.values())
-    cache.update_routes({keys[rel]: sha for rel, sha in shas.items()}, stale=[k for k in memo if k not in live])
-    cache.update_manifest(output, _manifest_rows(output, shas, report.manifest, writer.manifest), report.removed)
-    writer.finish()
+    with _ctrl_c_deferred():  # past the commit point, finishing is the only way to "unchanged or new"
+        if writer.first:
+            cache.forget_manifest(output)  # whatever it said was about a folder that is gone
+        report = writer.commit(written, set(keys))
+        shas = {rel: sha for rel, sha, _ in results}
+        live = set(keys.values())
+        cache.update_routes({keys[rel]: sha for rel, sha in shas.items()}, stale=[k for k in memo if k not in live])
+        cache.update_manifest(output, _manifest_rows(output, shas, report.manifest, writer.manifest), report.removed)
+        writer.finish()
     return dict(pages_rendered=len(todo), written=report.written, unchanged=report.unchanged, removed=report.removed)
 
 
@@ -176,6 +180,19 @@ def _render_and_stage(routes: list[Route], data: RenderInput, writer: OutputWrit
     if problems:
         raise SiteError(problems)
     return results
+
+
+@contextlib.contextmanager
+def _ctrl_c_deferred():
+    """Hold Ctrl-C until the block is done (only the main thread can; serve builds elsewhere)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _manifest_rows(output: Path, shas: dict, written: dict, previous: dict) -> dict:

@@ -89,6 +89,7 @@ class OutputWriter:
         self.manifest = manifest  # what the previous build wrote: rel -> (size, mtime_ns, sha)
         self.stage = staging_dir(dest)
         self.first = not dest.exists()
+        self._made: set[str] = set()  # staging folders already created (by this process)
         shutil.rmtree(self.stage, ignore_errors=True)
         self.stage.mkdir(parents=True)
 
@@ -108,9 +109,14 @@ class OutputWriter:
         sha = hashlib.sha256(data).hexdigest()
         if not self.first and (self.is_current(rel, sha) or _same_bytes(self.dest / rel, data)):
             return sha, False
-        target = _inside(self.stage, rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        # The staging folder is new and ours, and routes never hold '..' (routes.find_collisions),
+        # so no symlink check is needed here; _apply checks every path it moves into the output.
+        folder = os.path.dirname(rel)
+        if folder not in self._made:
+            os.makedirs(os.path.join(self.stage, folder), exist_ok=True)
+            self._made.add(folder)
+        with open(os.path.join(self.stage, rel), "wb") as handle:
+            handle.write(data)
         return sha, True
 
     def commit(self, written: list[str], keep: set[str]) -> WriteReport:
