@@ -17,6 +17,7 @@ EXAMPLES_BUILD = """examples:
   sitegen build --site ~/digest --output /tmp/out
   sitegen build --base-url https://user.github.io/digest/
   sitegen build --drafts --future                preview everything
+  sitegen build --no-cache -q                    a cold build, printing only problems
 """
 
 
@@ -49,6 +50,8 @@ def make_parser() -> argparse.ArgumentParser:
     add_site_options(build)
     build.add_argument("--output", "-o", type=Path, help="output folder (default: SITE/build)")
     build.add_argument("--base-url", help="override base_url from site.yaml")
+    build.add_argument("--no-cache", action="store_true", help="ignore .sitegen-cache/ and build everything afresh")
+    build.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for big builds (default: one per core)")
     build.set_defaults(handler=run_build)
     return parser
 
@@ -64,8 +67,26 @@ def run_build(args: argparse.Namespace) -> int:
     from sitegen.build import BuildOptions, build
 
     result = build(args.site, BuildOptions(output=args.output, drafts=args.drafts, future=args.future,
-                                           base_url=args.base_url))
+                                           base_url=args.base_url, use_cache=not args.no_cache, jobs=args.jobs,
+                                           progress=progress_printer(args.quiet)))
     return report_build(result, args.quiet)
+
+
+def progress_printer(quiet: bool):
+    """A progress line on a terminal for long builds; nothing when quiet or when output is not a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    labels = {"parse": "Reading articles", "render": "Rendering pages"}
+
+    def show(stage: str, done: int, total: int) -> None:
+        if total < 500:
+            return
+        width = 30
+        filled = width * done // total
+        end = "\n" if done >= total else ""
+        print(f"\r{labels.get(stage, stage):<17} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+              end=end, file=sys.stderr, flush=True)
+    return show
 
 
 def report_build(result, quiet: bool) -> int:
@@ -79,7 +100,7 @@ def report_build(result, quiet: bool) -> int:
     if not quiet:
         for note in result.notes:
             print(note)
-        print(f"Built {result.pages} pages in {result.duration:.2f}s: {len(result.written)} written, "
+        print(f"Built {result.pages} files in {result.duration:.2f}s: {len(result.written)} written, "
               f"{result.unchanged} unchanged, {len(result.removed)} removed -> {display_path(result.output)}")
     return 0
 
