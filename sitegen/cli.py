@@ -90,7 +90,8 @@ EXAMPLES_IMPORT = """examples:
   sitegen import digest.txt                          one file per article in content/
   sitegen import digest.txt --date 2026-01-12        the date of articles that carry none
   sitegen import digest.txt --date 2026-01-06 --date 2025-12-29   one date per article, in order
-  sitegen import digest.txt --tags World --dry-run   show what would be written, write nothing
+  sitegen import https://www.aljazeera.com/xml/rss/all.xml --tags World
+  sitegen import feed.xml digest.txt --dry-run       show what would be written, write nothing
 """
 
 EXAMPLES_NEW = """examples:
@@ -103,17 +104,19 @@ EXAMPLES_NEW = """examples:
 def add_import_commands(commands) -> None:
     """`import` and `new`: articles into content/, by the importer's rules."""
     command = commands.add_parser(
-        "import", help="turn digests into articles in content/", epilog=EXAMPLES_IMPORT,
+        "import", help="turn digests and RSS/Atom feeds into articles in content/", epilog=EXAMPLES_IMPORT,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Write one Markdown file per article into content/. An article imported before (same "
                     "headline, same outlet) is not written again, and a file is never overwritten.")
-    command.add_argument("inputs", nargs="+", metavar="FILE", help="a digest file")
+    command.add_argument("inputs", nargs="+", metavar="FILE_OR_URL", help="a digest or feed file, or a feed's http(s) URL")
     command.add_argument("--site", "-s", type=Path, default=Path("."), help="the site folder (default: .)")
     command.add_argument("--date", action="append", default=[], metavar="DATE",
                          help="date for articles that carry none (2026-01-12, or 2026-01-12T18:00:00+00:00); "
                               "repeat it to give each undated article its own, in order (default: now)")
     command.add_argument("--tags", type=tag_list, default=(), help="comma-separated tags for every article")
     command.add_argument("--dry-run", "-n", action="store_true", help="print what would be written; write nothing")
+    command.add_argument("--allow-private-network", action="store_true",
+                         help="allow URLs on local and private addresses (refused by default)")
     command.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     command.set_defaults(handler=run_import)
 
@@ -133,9 +136,10 @@ def tag_list(text: str) -> tuple[str, ...]:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from sitegen.importers import WRITE, ImportOptions, import_inputs
+    from sitegen.importers import WRITE, FetchLimits, ImportOptions, import_inputs
 
-    options = ImportOptions(dates=tuple(args.date), tags=args.tags, dry_run=args.dry_run)
+    options = ImportOptions(dates=tuple(args.date), tags=args.tags, dry_run=args.dry_run,
+                            limits=FetchLimits(allow_private_network=args.allow_private_network))
     try:
         report = import_inputs(args.site, args.inputs, options)
     except SiteError as exc:

@@ -1,6 +1,6 @@
-"""`sitegen import` and `sitegen new` as a library: digests -> dated, tagged Markdown files in content/.
+"""`sitegen import` and `sitegen new` as a library: digests and feeds -> dated, tagged Markdown files in content/.
 
-    read each input (digest.py) -> Drafts -> dates (dates.py) -> tags and summary
+    read each input (digest.py, feed.py over fetch.py) -> Drafts -> dates (dates.py) -> tags and summary
     (tagging.py) -> front matter -> plan and write files (write.py)
 
 Every input is read before anything is written: one bad input means no file is written at all.
@@ -8,6 +8,7 @@ Every input is read before anything is written: one bad input means no file is w
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -17,13 +18,17 @@ from sitegen.errors import Problem, SiteError
 from sitegen.importers.dates import assign_dates, parse_day_or_moment
 from sitegen.importers.digest import read_digest
 from sitegen.importers.draft import Draft, Harvest, clean_line
+from sitegen.importers.feed import read_feed
 from sitegen.importers.feedhtml import plain_text
+from sitegen.importers.fetch import FetchError, FetchLimits, fetch, size_text
 from sitegen.importers.tagging import merge_tags, suggest_tags
 from sitegen.importers.write import EDITED, IMPORTED, OWN, REPEAT, WRITE, Planned, plan_files, write_planned
 from sitegen.markup import render_markdown, shorten_summary
 
-__all__ = ["ImportOptions", "ImportReport", "Planned", "import_inputs", "new_article",
+__all__ = ["ImportOptions", "ImportReport", "Planned", "import_inputs", "new_article", "FetchLimits",
            "WRITE", "IMPORTED", "EDITED", "OWN", "REPEAT"]
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +36,7 @@ class ImportOptions:
     dates: tuple[str, ...] = ()  # one for every undated article, or one each in order
     tags: tuple[str, ...] = ()  # added to every article
     dry_run: bool = False
+    limits: FetchLimits = FetchLimits()
     now: dt.datetime | None = None  # the time of import; tests pin it
 
 
@@ -42,13 +48,13 @@ class ImportReport:
 
 
 def import_inputs(site_dir: Path, inputs: Sequence[str], options: ImportOptions = ImportOptions()) -> ImportReport:
-    """Import digest files into site_dir/content. SiteError with every problem."""
+    """Import digests and feeds (paths or http(s) URLs) into site_dir/content. SiteError with every problem."""
     config = load_config(site_dir)
     given = _parse_dates(options.dates, config)
     harvests, problems = [], []
     for item in inputs:
         try:
-            harvests.append(read_input(item, config))
+            harvests.append(read_input(item, config, options.limits))
         except SiteError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -65,12 +71,23 @@ def import_inputs(site_dir: Path, inputs: Sequence[str], options: ImportOptions 
     return ImportReport(tuple(planned), tuple(w for h in harvests for w in h.warnings), options.dry_run)
 
 
-def read_input(item: str, config: Config) -> Harvest:
-    """One input: the path of a digest file."""
+def read_input(item: str, config: Config, limits: FetchLimits = FetchLimits()) -> Harvest:
+    """One input: an http(s) URL of a feed, or the path of a feed or digest file."""
+    if _URL.match(item):
+        try:
+            fetched = fetch(item, limits)
+        except FetchError as exc:
+            raise SiteError([Problem(item, None, str(exc))]) from None
+        return read_feed(item, fetched.data, config, fetched.url, fetched.content_type)
+    path = Path(item)
     try:
-        raw = Path(item).read_bytes()
+        if path.stat().st_size > limits.max_bytes:
+            raise SiteError([Problem(item, None, f"file is over the {size_text(limits.max_bytes)} limit")])
+        raw = path.read_bytes()
     except OSError as exc:
         raise SiteError([Problem(item, None, f"cannot read: {exc.strerror or exc}")]) from None
+    if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") or raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return read_feed(item, raw, config)
     return read_digest(item, raw, config)
 
 
