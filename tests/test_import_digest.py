@@ -14,6 +14,7 @@ from importing import SAMPLE, SAMPLE_DATES, imported, newsroom, posted, run_impo
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.errors import SiteError
+from sitegen.importers import IMPORTED, ImportOptions, import_inputs
 from sitegen.importers.digest import read_digest
 
 LONDON = ZoneInfo("Europe/London")
@@ -45,6 +46,12 @@ def test_sample_digest_becomes_four_articles_with_headlines_outlets_and_every_pa
         assert article.summary == paragraphs[0] and article.extra["id"] and article.extra["import_hash"]
     assert articles[0].body.strip().split("\n\n")[-1].endswith("until a comprehensive settlement is agreed.")
     assert {"Ukraine", "Russia"} <= set(articles[0].tags) and len(articles[0].tags) <= 6
+
+
+def test_repository_content_is_exactly_what_importing_the_sample_writes():
+    """content/ was produced by `sitegen import tests/data/digest-sample.txt --date …` (README) and not edited."""
+    report = import_inputs(REPO, [str(SAMPLE)], ImportOptions(dates=SAMPLE_DATES, dry_run=True))
+    assert [(p.action, p.path.split("/")[0]) for p in report.planned] == [(IMPORTED, "content")] * 4
 
 
 def test_dated_separator_gives_the_date_and_author(newsroom):
