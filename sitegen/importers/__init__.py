@@ -20,7 +20,9 @@ from sitegen.importers.digest import read_digest
 from sitegen.importers.draft import Draft, Harvest, clean_line
 from sitegen.importers.feed import read_feed
 from sitegen.importers.feedhtml import plain_text
-from sitegen.importers.fetch import FetchError, FetchLimits, fetch, size_text
+# `download`, not `fetch`: that name must stay the submodule sitegen.importers.fetch
+from sitegen.importers.fetch import FetchError, FetchLimits, size_text
+from sitegen.importers.fetch import fetch as download
 from sitegen.importers.tagging import merge_tags, suggest_tags
 from sitegen.importers.write import EDITED, IMPORTED, OWN, REPEAT, WRITE, Planned, plan_files, write_planned
 from sitegen.markup import render_markdown, shorten_summary
@@ -75,7 +77,7 @@ def read_input(item: str, config: Config, limits: FetchLimits = FetchLimits()) -
     """One input: an http(s) URL of a feed, or the path of a feed or digest file."""
     if _URL.match(item):
         try:
-            fetched = fetch(item, limits)
+            fetched = download(item, limits)
         except FetchError as exc:
             raise SiteError([Problem(item, None, str(exc))]) from None
         return read_feed(item, fetched.data, config, fetched.url, fetched.content_type)
