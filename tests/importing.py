@@ -7,7 +7,7 @@ import pytest
 
 from conftest import NOW, REPO, Site
 from sitegen.config import load_config
-from sitegen.content import Article, load_articles
+from sitegen.content import ParsedFile, find_content_files, read_article
 from sitegen.importers import ImportOptions, ImportReport, import_inputs
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "digest-sample.txt"  # a copy of ../shared/samples/
@@ -27,11 +27,22 @@ def run_import(site: Site, *inputs, **options) -> ImportReport:
     return import_inputs(site.root, [str(i) for i in inputs], ImportOptions(**options))
 
 
-def imported(site: Site) -> dict[str, Article]:
+class Imported:
+    """An article as read back from its file: the Article's fields plus its Markdown body."""
+
+    def __init__(self, parsed: ParsedFile):
+        self.article, self.body = parsed.article, parsed.body
+
+    def __getattr__(self, name):
+        return getattr(self.article, name)
+
+
+def imported(site: Site) -> dict[str, Imported]:
     """Every article in the site's content/, by title; the files must all be valid."""
-    articles, problems, _ = load_articles(site.root, load_config(site.root))
-    assert not problems, problems
-    return {a.title: a for a in articles}
+    config = load_config(site.root)
+    parsed = [read_article(site.root, path, config) for path in find_content_files(site.root)]
+    assert not [p.problems for p in parsed if p.problems]
+    return {p.article.title: Imported(p) for p in parsed}
 
 
 def posted(headline: str, *paragraphs: str, line: str = "Posted on Leave a comment") -> str:
