@@ -1,4 +1,4 @@
-"""Everything derived from the articles, computed once: order, tags, sources, archives, neighbours."""
+"""Everything derived from the articles, computed once: order, tags, sources, archives, days, neighbours, relations."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,6 +8,7 @@ from typing import Iterable, Mapping
 
 from sitegen.config import Config
 from sitegen.content import Article
+from sitegen.related import Relations, find_relations
 from sitegen.slugs import slugify
 
 
@@ -39,6 +40,8 @@ class Index:
     years: tuple[Archive, ...]  # newest first
     months: tuple[Archive, ...]
     neighbours: Mapping[str, tuple[Article | None, Article | None]]  # path -> (older, newer)
+    days: tuple[tuple[dt.date, tuple[Article, ...]], ...]  # local days with stories, newest first
+    relations: Relations
 
 
 def select_articles(articles: Iterable[Article], *, drafts: bool, future: bool, now: dt.datetime) -> list[Article]:
@@ -59,13 +62,21 @@ def build_index(articles: Iterable[Article], config: Config) -> Index:
     return Index(
         articles=ordered, tags=tags, sources=sources,
         years=_archives(ordered, config, by_month=False), months=_archives(ordered, config, by_month=True),
-        neighbours=_neighbours(ordered),
+        neighbours=_neighbours(ordered), days=_days(ordered, config),
+        relations=find_relations(ordered, (t.articles for t in tags)),
     )
 
 
 def _neighbours(ordered: tuple[Article, ...]) -> dict:
     padded = (None, *ordered, None)
     return {a.path: (padded[i + 2], padded[i]) for i, a in enumerate(ordered)}
+
+
+def _days(ordered: tuple[Article, ...], config: Config) -> tuple[tuple[dt.date, tuple[Article, ...]], ...]:
+    groups: dict[dt.date, list[Article]] = defaultdict(list)
+    for article in ordered:
+        groups[article.date.astimezone(config.tz).date()].append(article)
+    return tuple((day, tuple(arts)) for day, arts in groups.items())  # ordered is newest first
 
 
 def _group_terms(kind: str, pairs, config: Config) -> tuple[Term, ...]:
