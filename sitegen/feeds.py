@@ -1,8 +1,9 @@
-"""Machine-read files: Atom feeds (through feedgen), sitemap.xml and robots.txt."""
+"""Machine-read files: Atom feeds (through feedgen), JSON Feeds, sitemap.xml and robots.txt."""
 from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
@@ -10,6 +11,9 @@ from feedgen.feed import FeedGenerator
 
 from sitegen import __version__
 from sitegen.routes import Route, absolute_url, term_path
+from sitegen.search import render_search_index
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -20,6 +24,10 @@ if TYPE_CHECKING:
 def render_machine_file(route: Route, data: "RenderInput") -> bytes:
     if route.kind == "feed":
         return render_atom(route, data)
+    if route.kind == "jsonfeed":
+        return render_json_feed(route, data)
+    if route.kind == "search-index":
+        return render_search_index(route, data)
     if route.kind == "sitemap":
         return render_sitemap(route, data)
     if route.kind == "robots":
@@ -34,7 +42,7 @@ def render_atom(route: Route, data: "RenderInput") -> bytes:
     page_path = term_path(term.kind, term.slug) if term else "/"
     feed = FeedGenerator()
     feed.id(absolute_url(config, route.path))
-    feed.title(f"{config.title}: {term.name}" if term else config.title)
+    feed.title(feed_title(config, term))
     feed.subtitle(config.description or config.title)
     feed.link(href=absolute_url(config, page_path), rel="alternate", type="text/html")
     feed.link(href=absolute_url(config, route.path), rel="self", type="application/atom+xml")
@@ -54,12 +62,55 @@ def render_atom(route: Route, data: "RenderInput") -> bytes:
         entry.link(href=view.abs_url)
         entry.published(article.date)
         entry.updated(article.updated or article.date)
-        entry.author({"name": article.author or article.source or config.author or config.title})
+        entry.author({"name": _entry_author(article, config)})
         entry.summary(view.summary)
-        entry.content(str(view.html) + _attribution(article.source, article.source_url), type="html")
+        entry.content(_full_content(view, article), type="html")
         for tag in article.tags:
             entry.category(term=tag, label=tag)
     return feed.atom_str(pretty=True)
+
+
+def render_json_feed(route: Route, data: "RenderInput") -> bytes:
+    """A JSON Feed 1.1 with the same entries as the Atom feed beside it; external_url is the original story."""
+    config, term = data.config, route.context["term"]
+    page_path = term_path(term.kind, term.slug) if term else "/"
+    feed = {"version": JSON_FEED_VERSION, "title": feed_title(config, term),
+            "home_page_url": absolute_url(config, page_path), "feed_url": absolute_url(config, route.path),
+            "description": config.description or config.title, "language": config.language,
+            "favicon": absolute_url(config, "/assets/favicon.svg")}
+    if config.author:
+        feed["authors"] = [{"name": config.author}]
+    feed["items"] = [_json_item(article, data) for article in route.context["articles"][:config.feed_entries]]
+    return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _json_item(article, data: "RenderInput") -> dict:
+    view = data.with_body(data.views[article.path], article.body_key)
+    item = {"id": view.abs_url, "url": view.abs_url, "title": article.title,
+            "content_html": _full_content(view, article), "summary": view.summary,
+            "date_published": _rfc3339(article.date), "date_modified": _rfc3339(article.updated or article.date),
+            "authors": [{"name": _entry_author(article, data.config)}]}
+    if article.source_url:
+        item["external_url"] = article.source_url
+    if article.tags:
+        item["tags"] = list(article.tags)
+    return item
+
+
+def feed_title(config, term) -> str:
+    return f"{config.title}: {term.name}" if term else config.title
+
+
+def _entry_author(article, config) -> str:
+    return article.author or article.source or config.author or config.title
+
+
+def _full_content(view, article) -> str:
+    return str(view.html) + _attribution(article.source, article.source_url)
+
+
+def _rfc3339(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="seconds")
 
 
 def _attribution(source: str | None, url: str | None) -> str:

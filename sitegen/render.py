@@ -8,10 +8,10 @@ from typing import Any, Callable, Mapping
 import jinja2
 from markupsafe import Markup
 
-from sitegen import feeds
+from sitegen import feeds, sharing
 from sitegen.config import Config
-from sitegen.routes import Route, absolute_url, archive_path, href, term_path
-from sitegen.views import ArticleView, group_by_day, pager_view, term_link
+from sitegen.routes import Route, absolute_url, archive_path, digest_path, href, term_path
+from sitegen.views import LONG_DATE, ArticleView, FeedLinks, TopicGroup, group_by_day, pager_view, term_link
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,10 @@ def page_context(route: Route, data: RenderInput) -> dict[str, Any]:
         "description": config.description,
         "feed_url": href(config, "/feed.xml"),
         "feed_title": config.title,
+        "feeds": (_feed_links(config, "/", config.title),),  # <link rel="alternate">s, the page's own first
+        "og_type": "website",
+        "structured_data": None,  # a JSON-LD document
+        "robots": None,
     }
     builder: Callable = _CONTEXT_BUILDERS.get(route.kind, lambda r, d: {})
     context.update(builder(route, data))
@@ -60,19 +64,48 @@ def page_context(route: Route, data: RenderInput) -> dict[str, Any]:
     return context
 
 
+def _feed_links(config: Config, page_path: str, title: str) -> FeedLinks:
+    return FeedLinks(title, href(config, page_path + "feed.xml"), href(config, page_path + "feed.json"))
+
+
 def _article_context(route: Route, data: RenderInput) -> dict:
-    article, older, newer = route.context["article"], route.context["older"], route.context["newer"]
-    view = data.with_body(data.views[article.path], article.body_key)
-    return {"article": view, "title": view.title, "description": view.summary,
-            "older": data.views[older.path] if older else None, "newer": data.views[newer.path] if newer else None}
+    context, views = route.context, data.views
+    article, older, newer = context["article"], context["older"], context["newer"]
+    view = data.with_body(views[article.path], article.body_key)
+    day = view.date.astimezone(data.config.tz).date()
+    return {"article": view, "title": view.title, "description": view.summary, "og_type": "article",
+            "older": views[older.path] if older else None, "newer": views[newer.path] if newer else None,
+            "related": tuple(views[a.path] for a in context["related"]),
+            "also_reported": tuple(views[a.path] for a in context["also_reported"]),
+            "digest_url": href(data.config, digest_path(day)),
+            "structured_data": sharing.news_article(view, data.config)}
 
 
 def _term_context(route: Route, data: RenderInput) -> dict:
-    term = route.context["term"]
+    term, config = route.context["term"], data.config
     label = "Topic" if term.kind == "tag" else "Source"
-    feed = term_path(term.kind, term.slug) + "feed.xml"
+    own = _feed_links(config, term_path(term.kind, term.slug), feeds.feed_title(config, term))
     return {"term": term, "title": term.name, "description": f"{label}: {term.name}, {len(term.articles)} articles",
-            "feed_url": href(data.config, feed), "feed_title": f"{data.config.title}: {term.name}"}
+            "feed_url": own.atom, "json_feed_url": own.json, "feed_title": own.title,
+            "feeds": (own, _feed_links(config, "/", config.title))}
+
+
+def _digest_context(route: Route, data: RenderInput) -> dict:
+    context, config, views = route.context, data.config, data.views
+    day, older, newer = context["day"], context["older_day"], context["newer_day"]
+    sections = tuple(TopicGroup(name, term_link(config, "tag", name) if slug else None,
+                                tuple(views[a.path] for a in items), f"topic-{slug}" if slug else "untagged")
+                     for name, slug, items in context["sections"])
+    heading = day.strftime(LONG_DATE)
+    return {"title": f"Digest for {heading}", "heading": heading, "day": day, "sections": sections,
+            "count": context["count"], "description": f"{context['count']} stories from {heading}, by topic",
+            "older_url": href(config, digest_path(older)) if older else None, "older_day": older,
+            "newer_url": href(config, digest_path(newer)) if newer else None, "newer_day": newer}
+
+
+def _home_context(route: Route, data: RenderInput) -> dict:
+    first = route.context["page"].number == 1
+    return {"title": None, "structured_data": sharing.website(data.config) if first else None}
 
 
 def _terms_context(route: Route, data: RenderInput) -> dict:
@@ -112,6 +145,9 @@ _CONTEXT_BUILDERS: dict[str, Callable] = {
     "source-index": _terms_context,
     "period": _period_context,
     "archives": _archives_context,
-    "notfound": lambda r, d: {"title": "Page not found"},
-    "home": lambda r, d: {"title": None},
+    "digest": _digest_context,
+    "notfound": lambda r, d: {"title": "Page not found", "robots": "noindex"},
+    "search": lambda r, d: {"title": "Search", "robots": "noindex",
+                            "description": f"Search the stories of {d.config.title}"},
+    "home": _home_context,
 }

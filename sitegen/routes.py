@@ -1,6 +1,7 @@
 """plan_routes: one Route per output file, every URL and path decided before anything renders."""
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import posixpath
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from urllib.parse import quote
 
 from sitegen.config import Config
 from sitegen.content import Article
+from sitegen.daily import sections_by_topic
 from sitegen.errors import Problem
 from sitegen.index import Archive, Index, Term, paginate
 
@@ -89,6 +91,14 @@ def archive_path(archive: Archive) -> str:
     return f"/{archive.year:04d}/" + (f"{archive.month:02d}/" if archive.month else "")
 
 
+def digest_path(day: dt.date) -> str:
+    return f"/digest/{day.isoformat()}/"
+
+
+SEARCH_PATH = "/search/"
+SEARCH_INDEX_PATH = "/search/index.json"
+
+
 def plan_routes(index: Index, config: Config) -> list[Route]:
     """Every page, feed and file of the site, in a stable order.
 
@@ -104,8 +114,12 @@ def plan_routes(index: Index, config: Config) -> list[Route]:
     for archive in (*index.years, *index.months):
         routes += _paged("period", archive_path(archive), "period.html", archive.articles, config,
                          {"archive": archive})
+    routes += _digest_routes(index)
     routes += [
-        _feed_route("/feed.xml", index.articles, None, config),
+        *_feed_routes("/", index.articles, None, config),
+        Route("search", SEARCH_PATH, output_for(SEARCH_PATH), "search.html"),
+        Route("search-index", SEARCH_INDEX_PATH, output_for(SEARCH_INDEX_PATH), None,
+              MappingProxyType({"articles": index.articles})),
         Route("notfound", "/404.html", "404.html", "404.html"),
         Route("robots", "/robots.txt", "robots.txt"),
     ]
@@ -117,20 +131,40 @@ def plan_routes(index: Index, config: Config) -> list[Route]:
 def _article_route(article: Article, index: Index, config: Config) -> Route:
     path = article_path(config, article)
     older, newer = index.neighbours[article.path]
+    context = {"article": article, "older": older, "newer": newer,
+               "related": index.relations.related[article.path],
+               "also_reported": index.relations.also_reported[article.path]}
     return Route("article", path, output_for(path), article.template or "article.html",
-                 MappingProxyType({"article": article, "older": older, "newer": newer}), article.path)
+                 MappingProxyType(context), article.path)
 
 
-def _feed_route(path: str, articles: tuple[Article, ...], term: Term | None, config: Config) -> Route:
-    return Route("feed", path, output_for(path), None,
-                 MappingProxyType({"articles": articles[:config.feed_entries], "term": term}))
+def _feed_routes(page_path: str, articles: tuple[Article, ...], term: Term | None, config: Config) -> list[Route]:
+    """The Atom feed and the JSON Feed of a listing page, with the same newest entries."""
+    context = MappingProxyType({"articles": articles[:config.feed_entries], "term": term})
+    return [Route("feed", page_path + "feed.xml", output_for(page_path + "feed.xml"), None, context),
+            Route("jsonfeed", page_path + "feed.json", output_for(page_path + "feed.json"), None, context)]
+
+
+def _digest_routes(index: Index) -> list[Route]:
+    """One page per local day with stories, by topic, linked to the days before and after."""
+    names = {t.slug: t.name for t in index.tags}
+    days = index.days
+    routes = []
+    for number, (day, articles) in enumerate(days):
+        newer = days[number - 1][0] if number > 0 else None
+        older = days[number + 1][0] if number + 1 < len(days) else None
+        context = {"day": day, "sections": sections_by_topic(articles, names), "count": len(articles),
+                   "older_day": older, "newer_day": newer}
+        routes.append(Route("digest", digest_path(day), output_for(digest_path(day)), "digest.html",
+                            MappingProxyType(context)))
+    return routes
 
 
 def _sitemap_entries(routes: list[Route]) -> tuple[tuple[str, str | None], ...]:
     """(path, last modified) of every HTML page a search engine should know."""
     entries = []
     for route in routes:
-        if route.output.endswith(".html") and route.kind != "notfound":
+        if route.output.endswith(".html") and route.kind not in ("notfound", "search"):  # both are noindex
             article = route.context.get("article")
             stamp = (article.updated or article.date).isoformat(timespec="seconds") if article else None
             entries.append((route.path, stamp))
@@ -144,7 +178,7 @@ def _term_routes(kind: str, terms: tuple[Term, ...], config: Config) -> list[Rou
     for term in terms:
         base = term_path(kind, term.slug)
         routes += _paged(kind, base, "term.html", term.articles, config, {"term": term})
-        routes.append(_feed_route(base + "feed.xml", term.articles, term, config))
+        routes += _feed_routes(base, term.articles, term, config)
     return routes
 
 

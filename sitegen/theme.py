@@ -10,6 +10,8 @@ import jinja2
 
 from sitegen.config import Config
 from sitegen.errors import Problem
+from sitegen.sharing import script_json
+from sitegen.views import LONG_DATE
 
 THEME_ASSETS = "assets"
 
@@ -39,11 +41,13 @@ def make_environment(site_dir: Path, config: Config) -> jinja2.Environment:
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     tz = config.tz
-    env.filters["date_long"] = lambda d: _local(d, tz).strftime("%A %-d %B %Y")
+    env.filters["date_long"] = lambda d: _local(d, tz).strftime(LONG_DATE)
     env.filters["date_short"] = lambda d: _local(d, tz).strftime("%-d %b %Y")
     env.filters["time"] = lambda d: _local(d, tz).strftime("%H:%M")
     env.filters["isodate"] = lambda d: _local(d, tz).isoformat()
     env.filters["month_name"] = lambda m: dt.date(2000, m, 1).strftime("%B")
+    env.filters["thousands"] = lambda n: f"{n:,}"
+    env.filters["script_json"] = script_json
     return env
 
 

@@ -10,10 +10,11 @@ from markupsafe import Markup
 
 from sitegen.config import Config
 from sitegen.content import Article
-from sitegen.routes import Page, absolute_url, article_path, href, term_path
+from sitegen.routes import Page, absolute_url, article_path, digest_path, href, term_path
 from sitegen.slugs import slugify
 
 WORDS_PER_MINUTE = 230
+LONG_DATE = "%A %-d %B %Y"  # Tuesday 6 January 2026
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,15 @@ class ArticleView:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedLinks:
+    """A listing's two feeds, for <link rel="alternate"> and visible links."""
+
+    title: str
+    atom: str
+    json: str
+
+
+@dataclass(frozen=True, slots=True)
 class PagerView:
     number: int
     count: int
@@ -54,6 +64,21 @@ class DayGroup:
     day: dt.date
     date: dt.datetime  # midnight of that day, for the date filters
     items: tuple[ArticleView, ...]
+    digest_url: str  # the day's digest page
+
+    @property
+    def anchor(self) -> str:
+        return f"day-{self.day.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class TopicGroup:
+    """One topic's stories on a daily digest page; link is None for the stories without a topic."""
+
+    name: str
+    link: Link | None
+    items: tuple[ArticleView, ...]
+    anchor: str
 
 
 def article_view(article: Article, digest: tuple[str, int], config: Config) -> ArticleView:
@@ -84,7 +109,8 @@ def group_by_day(items: tuple[ArticleView, ...], config: Config) -> tuple[DayGro
     """Consecutive articles of the same local day, as a digest shows them."""
     groups = []
     for day, members in itertools.groupby(items, key=lambda v: v.date.astimezone(config.tz).date()):
-        groups.append(DayGroup(day, dt.datetime.combine(day, dt.time(), config.tz), tuple(members)))
+        groups.append(DayGroup(day, dt.datetime.combine(day, dt.time(), config.tz), tuple(members),
+                               href(config, digest_path(day))))
     return tuple(groups)
 
 

@@ -11,6 +11,23 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "srcset", "xl
 SAFE_SCHEMES = {"http", "https", "mailto", ""}
 
 
+def _theme_owned(element) -> bool:
+    """The theme's own harmless elements, which content never needs to produce:
+
+    JSON-LD (a data block the browser never runs), the search script of the theme's assets (no
+    inline code), and GET forms that lead to the site's own search page.
+    """
+    if element.tag == "script":
+        if element.get("type") == "application/ld+json":
+            return True
+        return (element.get("src", "").endswith("/assets/search.js") and element.get("src", "").startswith("/")
+                and not (element.text or "").strip())
+    if element.tag == "form":
+        action = element.get("action", "")
+        return action.startswith("/") and action.endswith("/search/") and element.get("method") == "get"
+    return False
+
+
 def dangerous_markup(html_text: str) -> list[str]:
     """Script elements, on* handlers and non-http(s) URLs in an HTML document or fragment."""
     if not html_text.strip():
@@ -19,7 +36,7 @@ def dangerous_markup(html_text: str) -> list[str]:
     for element in lxml.html.fromstring(html_text).iter():
         if not isinstance(element.tag, str):
             continue  # comments and processing instructions
-        if element.tag in FORBIDDEN_ELEMENTS:
+        if element.tag in FORBIDDEN_ELEMENTS and not _theme_owned(element):
             found.append(f"<{element.tag}>")
         for name, value in element.attrib.items():
             if name.lower().startswith("on"):

@@ -29,7 +29,8 @@ def test_home_page_lists_newest_first_grouped_by_day_and_paginated(site):
     home = site.read("index.html")
     assert home.index("UK, France pledge") < home.index("Peace hopes dented")
     assert "Tianjin summit" not in home, "per_page is 2"
-    assert re.search(r'<h2 class="day-heading"[^>]*><time datetime="2026-01-06">Tuesday 6 January 2026</time>', home)
+    assert re.search(r'<h2 class="day-heading"[^>]*><a href="/digest/2026-01-06/"><time datetime="2026-01-06">'
+                     r'Tuesday 6 January 2026</time></a>', home), "a day's heading leads to its digest"
     assert "Key European allies pledged support." in home, "summary defaults to the first paragraph"
     assert ">18:00</time>" in home
     page2 = site.read("page/2/index.html")
@@ -92,7 +93,7 @@ def test_sitemap_lists_every_page_and_robots_points_to_it(site):
     site.build()
     sitemap = site.read("sitemap.xml")
     locs = set(re.findall(r"<loc>(.*?)</loc>", sitemap))
-    pages = {p.relative_to(site.out).as_posix() for p in site.out.rglob("*.html")} - {"404.html"}
+    pages = {p.relative_to(site.out).as_posix() for p in site.out.rglob("*.html")} - {"404.html", "search/index.html"}
     expected = {"https://example.org/" + p.removesuffix("index.html") for p in pages}
     assert locs == expected
     assert "Sitemap: https://example.org/sitemap.xml" in site.read("robots.txt")
