@@ -9,6 +9,7 @@ import lxml.html
 
 from conftest import article
 from sitegen.related import headline_words
+from sitegen.search import body_names
 
 UK_FORCE = "2026/01/06/ukraine-force/index.html"
 
@@ -159,6 +160,13 @@ def test_json_feeds_for_site_tags_and_sources_carry_full_content(site):
     assert [i["title"] for i in json.loads(site.read("sources/punch/feed.json"))["items"]] == ["Tianjin summit"]
 
 
+def test_search_index_names_what_the_body_mentions_but_the_page_does_not_show():
+    body = ("<p>Ukrainian President Volodymyr Zelenskyy met NATO chiefs in Kyiv. Officials said Zelenskyy’s "
+            "plan would go to the UN on Monday.</p><p>The plan was backed by Kyiv.</p>")
+    # "Ukrainian" only opens a sentence, "Kyiv" is in the headline, "Monday" is the calendar
+    assert body_names(body, known="Talks in Kyiv") == ["Zelenskyy", "President", "Volodymyr", "NATO", "UN"]
+
+
 def test_search_index_holds_every_article_and_the_search_page_loads_it(site):
     site.build()
     index = json.loads(site.read("search/index.json"))
@@ -166,7 +174,7 @@ def test_search_index_holds_every_article_and_the_search_page_loads_it(site):
     assert [r["title"] for r in rows] == ["UK, France pledge ‘reassurance force’", "Peace hopes dented", "Tianjin summit"]
     assert rows[0] == {"url": "/2026/01/06/ukraine-force/", "title": "UK, France pledge ‘reassurance force’",
                        "summary": "Key European allies pledged support.", "source": "Al Jazeera",
-                       "tags": "Ukraine|Security", "date": "2026-01-06"}
+                       "tags": "Ukraine|Security", "date": "2026-01-06", "names": ""}
     page = site.read("search/index.html")
     assert 'data-index="/search/index.json"' in page and '<script src="/assets/search.js" defer></script>' in page
     assert '<meta name="robots" content="noindex">' in page

@@ -1,11 +1,11 @@
 /* sitegen search: finds stories in /search/index.json, in the browser, with no server and no network
-   beyond this site. Every query word must match the start of a word in the headline, summary, topics
-   or outlet; headline matches rank first, then newer stories. Results are built as DOM nodes with
+   beyond this site. Every query word must match the start of a word in the headline, summary, topics,
+   outlet or the names the story mentions; headline matches rank first, then newer stories. Results are built as DOM nodes with
    textContent, never as HTML, so nothing in an article can inject markup here. */
 (function () {
   "use strict";
   var MAX_RESULTS = 50;
-  var WEIGHTS = { title: 6, tags: 3, source: 3, summary: 1 };
+  var WEIGHTS = { title: 6, tags: 3, source: 3, summary: 1, names: 1 };  // names: those the body mentions
   var form = document.getElementById("search-form");
   var input = document.getElementById("search-q");
   var status = document.getElementById("search-status");
@@ -41,9 +41,10 @@
     doc.fields.forEach(function (name, i) { at[name] = i; });
     return doc.articles.map(function (row) {
       var record = { url: row[at.url], title: row[at.title], summary: row[at.summary],
-                     source: row[at.source], tags: row[at.tags] ? row[at.tags].split("|") : [], date: row[at.date] };
-      record.words = { title: wordsOf(record.title), summary: wordsOf(record.summary),
-                       source: wordsOf(record.source), tags: wordsOf(record.tags.join(" ")) };
+                     source: row[at.source], tags: row[at.tags] ? row[at.tags].split("|") : [], date: row[at.date],
+                     names: row[at.names] || "" };
+      record.words = { title: wordsOf(record.title), summary: wordsOf(record.summary), source: wordsOf(record.source),
+                       tags: wordsOf(record.tags.join(" ")), names: wordsOf(record.names) };
       return record;
     });
   }
@@ -113,6 +114,15 @@
     return fragment;
   }
 
+  // The names from the body that a query word found, so a hit that the headline does not explain is explained.
+  function mentioned(record, terms) {
+    var names = (record.names || "").split(" ");
+    return names.filter(function (name) {
+      var words = wordsOf(name);
+      return terms.some(function (term) { return fieldScore(words, term) > 0; });
+    });
+  }
+
   function element(tag, className, child) {
     var el = document.createElement(tag);
     if (className) el.className = className;
@@ -130,10 +140,11 @@
       link.href = r.url;
       var item = element("li", "story");
       item.appendChild(element("h2", "story-title", link));
-      var meta = element("p", "meta", (r.source ? r.source + " · " : "") + r.date);
-      if (r.tags.length) meta.appendChild(document.createTextNode(" · " + r.tags.join(", ")));
-      item.appendChild(meta);
+      var meta = [r.source, r.date, r.tags.join(", ")].filter(Boolean).join(" · ");
+      item.appendChild(element("p", "meta", highlighted(meta, terms)));
       if (r.summary) item.appendChild(element("p", "summary", highlighted(r.summary, terms)));
+      var named = mentioned(r, terms);
+      if (named.length) item.appendChild(element("p", "meta mentions", highlighted("Mentions " + named.join(", "), terms)));
       list.appendChild(item);
     });
     var count = found.length;
