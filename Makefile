@@ -10,6 +10,7 @@ site: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	bash scripts/install-system-deps
+	npm install --no-audit --no-fund --ignore-scripts
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 serve: $(VENV)/.installed
@@ -30,4 +31,4 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 clean:
-	rm -rf build build.* .sitegen-cache .pytest_cache
+	rm -rf build build.* .sitegen-cache .pytest_cache node_modules

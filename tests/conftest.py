@@ -82,3 +82,6 @@ def site(tmp_path: Path) -> Site:
     s.write("content/tianjin.md", article(
         "Tianjin summit", "2025-08-30", "Xi welcomed leaders.", source="Punch", tags=["China", "Zürich"]))
     return s
+
+
+from builtsites import built_sites  # noqa: E402,F401  (a session fixture: sample and 1,000-article sites)
