@@ -11,7 +11,7 @@ from feedgen.feed import FeedGenerator
 
 from sitegen import __version__
 from sitegen.routes import Route, absolute_url, term_path
-from sitegen.search import render_search_index
+from sitegen.search import render_search_manifest, render_search_shard
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -27,7 +27,9 @@ def render_machine_file(route: Route, data: "RenderInput") -> bytes:
     if route.kind == "jsonfeed":
         return render_json_feed(route, data)
     if route.kind == "search-index":
-        return render_search_index(route, data)
+        return render_search_manifest(route, data)
+    if route.kind == "search-shard":
+        return render_search_shard(route, data)
     if route.kind == "sitemap":
         return render_sitemap(route, data)
     if route.kind == "robots":

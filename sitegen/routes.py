@@ -117,9 +117,7 @@ def plan_routes(index: Index, config: Config) -> list[Route]:
     routes += _digest_routes(index)
     routes += [
         *_feed_routes("/", index.articles, None, config),
-        Route("search", SEARCH_PATH, output_for(SEARCH_PATH), "search.html"),
-        Route("search-index", SEARCH_INDEX_PATH, output_for(SEARCH_INDEX_PATH), None,
-              MappingProxyType({"articles": index.articles})),
+        *search_routes(index.months),
         Route("notfound", "/404.html", "404.html", "404.html"),
         Route("robots", "/robots.txt", "robots.txt"),
     ]
@@ -143,6 +141,20 @@ def _feed_routes(page_path: str, articles: tuple[Article, ...], term: Term | Non
     context = MappingProxyType({"articles": articles[:config.feed_entries], "term": term})
     return [Route("feed", page_path + "feed.xml", output_for(page_path + "feed.xml"), None, context),
             Route("jsonfeed", page_path + "feed.json", output_for(page_path + "feed.json"), None, context)]
+
+
+def search_routes(months: tuple[Archive, ...]) -> list[Route]:
+    """The search page, the index's manifest and one shard per month (see search.py).
+
+    A shard's context holds its articles themselves, not the Archive (keyed by its size alone in
+    keys._describe), so an edited story re-renders its month's shard and no other.
+    """
+    shards = tuple((f"/search/{m.year:04d}-{m.month:02d}.json", m.articles) for m in months)
+    return [Route("search", SEARCH_PATH, output_for(SEARCH_PATH), "search.html"),
+            Route("search-index", SEARCH_INDEX_PATH, output_for(SEARCH_INDEX_PATH), None,
+                  MappingProxyType({"shards": tuple((path, len(articles)) for path, articles in shards)})),
+            *(Route("search-shard", path, output_for(path), None, MappingProxyType({"articles": articles}))
+              for path, articles in shards)]
 
 
 def _digest_routes(index: Index) -> list[Route]:

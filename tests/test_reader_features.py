@@ -167,10 +167,14 @@ def test_search_index_names_what_the_body_mentions_but_the_page_does_not_show():
     assert body_names(body, known="Talks in Kyiv") == ["Zelenskyy", "President", "Volodymyr", "NATO", "UN"]
 
 
-def test_search_index_holds_every_article_and_the_search_page_loads_it(site):
+def test_search_index_holds_every_article_in_monthly_shards_and_the_search_page_loads_it(site):
     site.build()
-    index = json.loads(site.read("search/index.json"))
-    rows = [dict(zip(index["fields"], row)) for row in index["articles"]]
+    manifest = json.loads(site.read("search/index.json"))
+    assert manifest["shards"] == [{"url": "/search/2026-01.json", "count": 1},
+                                  {"url": "/search/2025-12.json", "count": 1},
+                                  {"url": "/search/2025-08.json", "count": 1}]
+    rows = [dict(zip(manifest["fields"], row)) for shard in manifest["shards"]
+            for row in json.loads(site.read(shard["url"].lstrip("/")))["articles"]]
     assert [r["title"] for r in rows] == ["UK, France pledge ‘reassurance force’", "Peace hopes dented", "Tianjin summit"]
     assert rows[0] == {"url": "/2026/01/06/ukraine-force/", "title": "UK, France pledge ‘reassurance force’",
                        "summary": "Key European allies pledged support.", "source": "Al Jazeera",
@@ -180,3 +184,12 @@ def test_search_index_holds_every_article_and_the_search_page_loads_it(site):
     assert '<meta name="robots" content="noindex">' in page
     assert (site.out / "assets" / "search.js").is_file()
     assert re.search(r"<loc>[^<]*/search/</loc>", site.read("sitemap.xml")) is None
+
+
+def test_an_edited_story_re_renders_only_its_months_search_shard(site):
+    site.build()
+    site.write("content/tianjin.md", article("Tianjin summit ends", "2025-08-30", "Xi thanked Modi.", tags=["China"]))
+    result = site.build()
+    shards = sorted(rel for rel in result.written if rel.startswith("search/"))
+    assert shards == ["search/2025-08.json"]
+    assert "Modi" in site.read("search/2025-08.json")

@@ -1,4 +1,4 @@
-/* sitegen search: finds stories in /search/index.json, in the browser, with no server and no network
+/* sitegen search: finds stories in the index under /search/, in the browser, with no server and no network
    beyond this site. Every query word must match the start of a word in the headline, summary, topics,
    outlet or the names the story mentions; headline matches rank first, then newer stories. Results are built as DOM nodes with
    textContent, never as HTML, so nothing in an article can inject markup here. */
@@ -23,23 +23,34 @@
     return fold(text).match(/[\p{L}\p{N}]+/gu) || [];
   }
 
+  function getJson(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+      return response.json();
+    });
+  }
+
+  // The index is a manifest of monthly shards (so a build re-renders only the months that changed);
+  // they load in parallel and are searched as one list, newest month first.
   function loadIndex() {
     if (!loading) {
-      loading = fetch(input.getAttribute("data-index"))
-        .then(function (response) {
-          if (!response.ok) throw new Error("HTTP " + response.status);
-          return response.json();
-        })
-        .then(prepare);
+      loading = getJson(input.getAttribute("data-index")).then(function (manifest) {
+        return Promise.all(manifest.shards.map(function (shard) { return getJson(shard.url); }))
+          .then(function (shards) {
+            var rows = [];
+            shards.forEach(function (shard) { rows.push.apply(rows, shard.articles); });
+            return prepare(manifest.fields, rows);
+          });
+      });
       loading.catch(function () { loading = null; });  // a later search tries again
     }
     return loading;
   }
 
-  function prepare(doc) {
+  function prepare(fields, rows) {
     var at = {};
-    doc.fields.forEach(function (name, i) { at[name] = i; });
-    return doc.articles.map(function (row) {
+    fields.forEach(function (name, i) { at[name] = i; });
+    return rows.map(function (row) {
       var record = { url: row[at.url], title: row[at.title], summary: row[at.summary],
                      source: row[at.source], tags: row[at.tags] ? row[at.tags].split("|") : [], date: row[at.date],
                      names: row[at.names] || "" };
