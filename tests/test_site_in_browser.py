@@ -10,7 +10,7 @@ import pytest
 
 import cdp
 from browsing import StaticServer, axe_violations, evaluate, load, screenshot, set_viewport
-from builtsites import tool_missing
+from builtsites import FEATURES_ARTICLE, tool_missing
 from checkers import AXE_JS, REPO
 
 SCREENSHOTS = REPO / "docs" / "screenshots"
@@ -39,6 +39,12 @@ def sample(built_sites):
 def corpus(built_sites):
     with StaticServer(built_sites.corpus.root) as server:
         yield lambda path="": built_sites.corpus.url(server.origin, path)
+
+
+@pytest.fixture(scope="module")
+def features(built_sites):
+    with StaticServer(built_sites.features.root) as server:
+        yield lambda path="": built_sites.features.url(server.origin, path)
 
 
 def results(page) -> list[dict]:
@@ -91,11 +97,12 @@ def test_search_on_a_1000_article_site_needs_every_word(page, corpus):
     assert status == "No stories match “qwertyuiop”." and results(page) == []
 
 
-def test_pages_have_no_serious_or_critical_accessibility_violation(page, sample, corpus):
+def test_pages_have_no_serious_or_critical_accessibility_violation(page, sample, corpus, features):
     if not AXE_JS.is_file():
         tool_missing("node_modules/axe-core")
     pages = [sample(), sample(ARTICLE), sample("tags/ukraine/"), sample("sources/al-jazeera/"),
-             sample("search/?q=ukraine"), sample("digest/2026-01-06/"), corpus(), corpus("search/?q=talks")]
+             sample("search/?q=ukraine"), sample("digest/2026-01-06/"), corpus(), corpus("search/?q=talks"),
+             features(FEATURES_ARTICLE), features("digest/2026-01-06/")]
     found = []
     for dark in (False, True):
         set_viewport(page, *DESKTOP, dark=dark)
@@ -132,6 +139,14 @@ def test_home_page_of_1000_articles_loads_only_from_its_own_host(page, corpus):
     assert [r["name"] for r in requests if not r["name"].startswith(origin + "/")] == []
     weight = sum(r["size"] for r in requests if r["type"] not in ("img", "image"))
     assert 0 < weight < 100 * 1024, requests
+
+
+def test_same_story_reports_show_in_the_browser(page, features):
+    set_viewport(page, *PHONE)
+    load(page, features(FEATURES_ARTICLE))
+    assert evaluate(page, "document.querySelector('.also-reported').innerText") == \
+        "Also reported by BBC News and Reuters."
+    assert evaluate(page, "document.documentElement.scrollWidth") <= PHONE[0]
 
 
 @pytest.mark.parametrize("name, path, size, dark", [

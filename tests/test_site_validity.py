@@ -19,7 +19,7 @@ MAX_HOME_BYTES = 100 * 1024
 
 
 def test_every_atom_feed_parses_without_bozo(built_sites):
-    feeds = [f for s in (built_sites.sample, built_sites.corpus) for f in sorted(s.out.rglob("feed.xml"))]
+    feeds = [f for s in built_sites.all for f in sorted(s.out.rglob("feed.xml"))]
     assert len(feeds) > 200
     for path in feeds:
         # sanitising our own HTML is most of feedparser's time, and has no part in the bozo verdict
@@ -29,8 +29,8 @@ def test_every_atom_feed_parses_without_bozo(built_sites):
 
 
 def test_every_json_feed_follows_the_1_1_spec_field_by_field(built_sites):
-    feeds = [f for s in (built_sites.sample, built_sites.corpus) for f in sorted(s.out.rglob("feed.json"))]
-    assert len(feeds) == len([f for s in (built_sites.sample, built_sites.corpus) for f in s.out.rglob("feed.xml")])
+    feeds = [f for s in built_sites.all for f in sorted(s.out.rglob("feed.json"))]
+    assert len(feeds) == len([f for s in built_sites.all for f in s.out.rglob("feed.xml")])
     for path in feeds:
         feed = json.loads(path.read_bytes())
         assert json_feed_problems(feed) == [], path
@@ -56,10 +56,10 @@ def test_json_feed_checker_finds_what_breaks_the_spec():
 
 def test_sitemaps_validate_against_the_sitemaps_org_schema(built_sites):
     schema = etree.XMLSchema(etree.parse(str(REPO / "tests" / "data" / "sitemap.xsd")))
-    for site in (built_sites.sample, built_sites.corpus):
+    for site in built_sites.all:
         doc = etree.parse(str(site.out / "sitemap.xml"))
         assert schema.validate(doc), schema.error_log
-        assert len(doc.getroot()) > 10
+        assert len(doc.getroot()) > 5
 
 
 class _HeadResources(HTMLParser):
@@ -107,5 +107,5 @@ def test_every_page_is_valid_html_by_the_nu_checker(built_sites):
     assert canary and all("li" in m["message"] for m in canary), "vnu did not report the canary's misplaced <li>"
     errors = [f"{m['url']}:{m.get('lastLine')}: {m['message']}" for m in messages if m not in canary]
     assert errors == [], "\n".join(errors[:30])
-    pages = sum(1 for s in (built_sites.sample, built_sites.corpus) for _ in s.out.rglob("*.html"))
-    assert pages > 2900, "both sites, every page: articles, listings, digests, search"
+    pages = sum(1 for s in built_sites.all for _ in s.out.rglob("*.html"))
+    assert pages > 2900, "every page of every site: articles, listings, digests, search"
