@@ -10,6 +10,9 @@ from xml.sax.saxutils import escape
 from feedgen.feed import FeedGenerator
 
 from sitegen import __version__
+from sitegen.config import Config
+from sitegen.content import Article
+from sitegen.index import Term
 from sitegen.routes import Route, absolute_url, term_path
 from sitegen.search import render_search_manifest, render_search_shard
 
@@ -19,6 +22,7 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 if TYPE_CHECKING:
     from sitegen.render import RenderInput
+    from sitegen.views import ArticleView
 
 
 def render_machine_file(route: Route, data: "RenderInput") -> bytes:
@@ -86,7 +90,7 @@ def render_json_feed(route: Route, data: "RenderInput") -> bytes:
     return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def _json_item(article, data: "RenderInput") -> dict:
+def _json_item(article: Article, data: "RenderInput") -> dict:
     view = data.with_body(data.views[article.path], article.body_key)
     item = {"id": view.abs_url, "url": view.abs_url, "title": article.title,
             "content_html": _full_content(view, article), "summary": view.summary,
@@ -99,15 +103,15 @@ def _json_item(article, data: "RenderInput") -> dict:
     return item
 
 
-def feed_title(config, term) -> str:
+def feed_title(config: Config, term: Term | None) -> str:
     return f"{config.title}: {term.name}" if term else config.title
 
 
-def _entry_author(article, config) -> str:
+def _entry_author(article: Article, config: Config) -> str:
     return article.author or article.source or config.author or config.title
 
 
-def _full_content(view, article) -> str:
+def _full_content(view: "ArticleView", article: Article) -> str:
     return str(view.html) + _attribution(article.source, article.source_url)
 
 

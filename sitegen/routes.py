@@ -16,6 +16,9 @@ from sitegen.daily import sections_by_topic
 from sitegen.errors import Problem
 from sitegen.index import Archive, Index, Term, paginate
 
+SEARCH_PATH = "/search/"
+SEARCH_INDEX_PATH = "/search/index.json"
+
 
 @dataclass(frozen=True, slots=True)
 class Page:
@@ -93,10 +96,6 @@ def archive_path(archive: Archive) -> str:
 
 def digest_path(day: dt.date) -> str:
     return f"/digest/{day.isoformat()}/"
-
-
-SEARCH_PATH = "/search/"
-SEARCH_INDEX_PATH = "/search/index.json"
 
 
 def plan_routes(index: Index, config: Config) -> list[Route]:

@@ -4,10 +4,11 @@ Why our own rather than Pagefind: see docs/architecture.md ("Search"). In short,
 of routes (rendered from their context, memoised, staged and committed like every page), so
 incremental builds and the atomic output need nothing new, and searching needs no WebAssembly.
 
-/search/index.json lists one shard per month (/search/2026-01.json; routes.search_routes): a new or edited story
-re-renders only its month's shard, not an index of the whole archive. A shard holds what a digest
-shows (headline, summary, topics, outlet) and, from the body, the names it mentions (people,
-places, organisations): what readers of news search for, at a fraction of the size of full text.
+/search/index.json lists one shard per month (/search/2026-01.json; planned by routes.search_routes):
+a new or edited story re-renders only its month's shard, not an index of the whole archive. A shard
+holds what a digest shows (headline, summary, topics, outlet) and, from the body, the names it
+mentions (people, places, organisations): what readers of news search for, at a fraction of the
+size of full text.
 """
 from __future__ import annotations
 
