@@ -193,3 +193,20 @@ def test_an_edited_story_re_renders_only_its_months_search_shard(site):
     shards = sorted(rel for rel in result.written if rel.startswith("search/"))
     assert shards == ["search/2025-08.json"]
     assert "Modi" in site.read("search/2025-08.json")
+
+
+def test_incremental_builds_follow_relations_and_digests_like_cold_builds(site):
+    """Related lists, same-story reports and daily digests change with other articles' edits."""
+    write_same_story(site)
+    site.build()
+    edits = [("content/reuters-force.md", article("Oil prices climb", "2026-01-07T09:00:00+00:00", "Text.",
+                                                   source="Reuters", tags=["Energy"])),
+             ("content/bbc-force.md", article("France, UK pledge a reassurance force to Ukraine", "2026-01-05",
+                                              "Moved a day.", source="BBC News", tags=["Ukraine", "Security"]))]
+    for rel, text in edits:
+        site.write(rel, text)
+        assert site.build().ok
+        assert site.build(output=site.root / "cold", use_cache=False).ok
+        assert site.tree_hash("build") == site.tree_hash("cold"), rel
+    page = site.read(UK_FORCE)
+    assert "Reuters" not in page.split('class="also-reported"')[1].split("</p>")[0]
