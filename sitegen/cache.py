@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from sitegen import __version__
+from sitegen.content import ARTICLE_FIELDS
 from sitegen.errors import Problem, SiteError
 
 CACHE_DIR = ".sitegen-cache"
@@ -26,7 +27,8 @@ CREATE TABLE IF NOT EXISTS routes (key TEXT PRIMARY KEY, sha TEXT);
 CREATE TABLE IF NOT EXISTS manifest (output TEXT, rel TEXT, size INTEGER, mtime INTEGER, sha TEXT,
                                      PRIMARY KEY (output, rel));
 """
-_FORMAT = f"sitegen {__version__} cache 1"
+# Pickled articles are positional (content.Article.__reduce__): a change of fields is a new format.
+_FORMAT = f"sitegen {__version__} cache 2 {','.join(ARTICLE_FIELDS)}"
 
 
 class BuildCache:
