@@ -75,6 +75,14 @@ class BuildCache:
             self._db.close()
         self._db = None
 
+    def meta(self, key: str) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else ""
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
     # parsed content files: key (path, mtime, size, config) -> ParsedFile (without the body)
     def parsed_files(self) -> dict[str, object]:
         rows = self.db.execute("SELECT key, value FROM parsed").fetchall()
