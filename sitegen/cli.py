@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 a problem in the user's input, 2 a bug in sitegen (with
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import traceback
 from pathlib import Path
@@ -51,6 +52,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", help="override base_url from site.yaml")
     build.set_defaults(handler=run_build)
     add_deploy_command(commands)
+    add_init_command(commands)
     return parser
 
 
@@ -155,6 +157,48 @@ def deploy_summary(result) -> str:
         return (f"Committed {result.commit[:7]} to the local {result.branch} branch ({counts}); not pushed. "
                 f"Publish it with: git push {result.remote} {result.branch}")
     return f"Published {result.commit[:7]} to {where} ({result.url}): {counts}."
+
+
+EXAMPLES_INIT = """examples:
+  sitegen init my-digest                         site.yaml, content/ with an example article, static/
+  sitegen init my-digest --templates             also copy the default theme into templates/ to customise
+  sitegen init my-digest --github-pages          also add .github/workflows/pages.yml (publish with Actions)
+
+Existing files are never overwritten: init only adds what is missing.
+"""
+
+
+def add_init_command(commands) -> None:
+    init = commands.add_parser("init", help="create a new site that builds at once", epilog=EXAMPLES_INIT,
+                               formatter_class=argparse.RawDescriptionHelpFormatter,
+                               description="Create a new news digest site in DIR, with every setting of site.yaml "
+                                           "shown and explained.")
+    init.add_argument("dir", type=Path, metavar="DIR", help="the folder for the new site (created if missing)")
+    init.add_argument("--templates", action="store_true", help="copy the default theme into DIR/templates")
+    init.add_argument("--github-pages", action="store_true",
+                      help="add a GitHub Actions workflow that publishes the site to GitHub Pages")
+    init.set_defaults(handler=run_init)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from sitegen.errors import SiteError
+    from sitegen.scaffold import create_site
+
+    try:
+        result = create_site(args.dir, templates=args.templates, github_pages=args.github_pages)
+    except SiteError as exc:
+        for line in format_problems(exc.problems):
+            print(line, file=sys.stderr)
+        return 1
+    for rel in result.kept:
+        print(f"  kept     {rel} (already there)")
+    for rel in result.created:
+        print(f"  created  {rel}")
+    print(f"Created {len(result.created)} files in {display_path(result.root)}; kept {len(result.kept)} that "
+          f"were already there. Next: sitegen build --site {shlex.quote(str(args.dir))}")
+    for step in result.next_steps:
+        print(step)
+    return 0
 
 
 def display_path(path: Path) -> str:

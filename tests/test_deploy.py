@@ -139,11 +139,3 @@ def test_publishing_checkout_in_another_worktree_moves_along(repos):
     assert git(pages, "status", "--porcelain") == "", "the checkout shows the published site, no stray changes"
     assert b"Tianjin, revised" in (pages / "2025/08/30/tianjin/index.html").read_bytes()
 
-
-def test_deploy_help_shows_examples(capsys):
-    try:
-        main(["deploy", "--help"])
-    except SystemExit:
-        pass
-    out = capsys.readouterr().out
-    assert "sitegen deploy --dry-run" in out and "--force" in out and "--no-push" in out
