@@ -161,8 +161,8 @@ def open_repository(site_dir: Path) -> Git:
     git = Git(site_dir)
     if not git.ok("rev-parse", "--show-toplevel"):
         raise deploy_problem(f"{site_dir} is not in a git repository",
-                       "sitegen deploy publishes from a git repository: git init, commit the site, "
-                       "and add the GitHub repository as a remote")
+                             "sitegen deploy publishes from a git repository: git init, commit the site, "
+                             "and add the GitHub repository as a remote")
     return git
 
 
@@ -176,8 +176,8 @@ def find_target(git: Git, config: Config, options: DeployOptions) -> Target:
     if proc.returncode != 0:
         known = git.out("remote").split()
         raise deploy_problem(f"no git remote named '{remote}'",
-                       f"known remotes: {', '.join(known)}; use --remote or deploy.remote in site.yaml" if known
-                       else "add one with: git remote add origin https://github.com/USER/REPO.git")
+                             f"known remotes: {', '.join(known)}; use --remote or deploy.remote in site.yaml" if known
+                             else "add one with: git remote add origin https://github.com/USER/REPO.git")
     url = proc.stdout.strip()
     git.add_secrets(url)
     git.add_secrets(git.out("remote", "get-url", "--push", remote))
@@ -194,10 +194,10 @@ def find_publishing_checkout(git: Git, branch: str) -> Path | None:
     for path in _worktrees_on(git, f"refs/heads/{branch}"):
         if path == here:
             raise deploy_problem(f"refusing to publish to '{branch}', the branch you are working on",
-                           "publish to a branch of its own, such as gh-pages: --branch or deploy.branch in site.yaml")
+                                 "publish to a branch of its own, such as gh-pages (--branch, deploy.branch)")
         if git.out("status", "--porcelain", cwd=path):
             raise deploy_problem(f"'{branch}' is checked out in {path} with uncommitted changes",
-                           "commit or discard them there first: deploy moves that checkout to the published commit")
+                                 "commit or discard them there first: deploy moves that checkout along")
         return path
     return None
 
@@ -224,7 +224,7 @@ def check_identity(git: Git) -> None:
     """commit-tree needs a name and email; say so before building rather than after."""
     if not git.ok("var", "GIT_COMMITTER_IDENT"):
         raise deploy_problem("git does not know your name and email, which the deploy commit needs",
-                       "git config user.name 'Your Name' && git config user.email you@example.org")
+                             "git config user.name 'Your Name' && git config user.email you@example.org")
 
 
 def uncommitted_site_files(git: Git) -> list[str]:

@@ -123,6 +123,7 @@ def test_deploy_from_a_fresh_shallow_clone_keeps_the_history(repos):
     assert git(ci, "rev-parse", "--is-shallow-repository") == "true"
     (ci / "content/third.md").write_text(article("Third story", "2025-09-02"))
     repos.commit("Third story", repo=ci)
+    git(ci, "checkout", "--quiet", "--detach")  # as CI checks out a pull request
     result = deploy(ci, DeployOptions(now=NOW))
     assert result.ok and result.outcome == "published", result.problems
     assert [s.split(":")[1].strip() for s in repos.history()] == ["Third story", "Second story", "First digest"]

@@ -153,6 +153,17 @@ def test_build_problems_stop_the_deploy_before_git_is_touched(repos, capfd):
     assert repos.tip() is None and repos.tip(repo=repos.path) is None
 
 
+def test_no_committer_identity_is_said_before_building(repos, capfd, monkeypatch):
+    monkeypatch.delenv("EMAIL", raising=False)
+    for key in ("user.name", "user.email"):
+        git(repos.path, "config", "--unset", key)
+    git(repos.path, "config", "user.useConfigOnly", "true")
+    assert run_cli("--site", str(repos.path)) == 1
+    err = capfd.readouterr().err
+    assert "git does not know your name and email" in err and "git config user.name" in err
+    assert "Building" not in err and repos.tip() is None
+
+
 def test_invalid_branch_name(repos, capfd):
     assert run_cli("--site", str(repos.path), "--branch", "bad..name") == 1
     assert "'bad..name' is not a valid branch name" in capfd.readouterr().err
