@@ -194,7 +194,7 @@ def find_publishing_checkout(git: Git, branch: str) -> Path | None:
     for path in _worktrees_on(git, f"refs/heads/{branch}"):
         if path == here:
             raise deploy_problem(f"refusing to publish to '{branch}', the branch you are working on",
-                                 "publish to a branch of its own, such as gh-pages (--branch, deploy.branch)")
+                                 "publish to a branch of its own, such as gh-pages: --branch or deploy.branch")
         if git.out("status", "--porcelain", cwd=path):
             raise deploy_problem(f"'{branch}' is checked out in {path} with uncommitted changes",
                                  "commit or discard them there first: deploy moves that checkout along")

@@ -16,6 +16,9 @@ from urllib.parse import unquote, urlsplit
 # scheme://userinfo@ -> scheme://***@ ; userinfo ends at the first '@' before any '/'.
 _URL_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]+@")
 _ERROR_LINES = 6
+# Secrets are also masked wherever they appear outside a URL; a very short password would turn that
+# into masking ordinary letters, and the URL form of it is masked anyway.
+_MIN_SECRET = 4
 
 
 def mask_credentials(text: str, secrets: tuple[str, ...] = ()) -> str:
@@ -32,16 +35,11 @@ def url_secrets(url: str) -> tuple[str, ...]:
         password = urlsplit(url).password
     except ValueError:
         return ()
-    return tuple({password, unquote(password)}) if password else ()
+    return tuple(s for s in {password, unquote(password)} if len(s) >= _MIN_SECRET) if password else ()
 
 
 class GitError(Exception):
     """A git command failed; the message is already masked and safe to print."""
-
-    def __init__(self, message: str, returncode: int = 1, stdout: str = ""):
-        super().__init__(message)
-        self.returncode = returncode
-        self.stdout = stdout
 
 
 @dataclass
@@ -66,7 +64,7 @@ class Git:
         """Run git and return its output without the final newline; GitError when it fails."""
         proc = self.run(*args, **kwargs)
         if proc.returncode != 0:
-            raise GitError(self.failure(args, proc), proc.returncode, proc.stdout)
+            raise GitError(self.failure(args, proc))
         return proc.stdout.rstrip("\n")
 
     def ok(self, *args: str, **kwargs) -> bool:

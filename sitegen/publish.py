@@ -2,7 +2,8 @@
 
 Every step goes through the git command and works beside the user's checkout, never in it: blobs are
 hashed straight from the folder, the tree is written from a temporary index, the commit is made with
-commit-tree, and the branch is pushed by commit id. No step touches the working tree, the index or HEAD.
+commit-tree, and the branch is pushed by commit id. No step touches the current working tree, its index
+or HEAD.
 """
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from conftest import NOW, article
 from gitrepos import git, repos  # noqa: F401 - repos is a fixture
 from sitegen.cli import main
 from sitegen.deploy import DeployOptions, deploy
-from sitegen.git import mask_credentials
+from sitegen.git import mask_credentials, url_secrets
 
 
 def run_cli(*args: str) -> int:
@@ -110,6 +110,8 @@ def test_credentials_are_masked_in_every_form():
     text = "fatal: unable to access 'https://user:p%40ss@github.com/o/r.git/' and ssh://git:pw@host/x, p@ss"
     masked = mask_credentials(text, ("p@ss",))
     assert masked == "fatal: unable to access 'https://***@github.com/o/r.git/' and ssh://***@host/x, ***"
+    assert set(url_secrets("https://user:p%40ss@github.com/o/r.git")) == {"p%40ss", "p@ss"}
+    assert url_secrets("https://user:x@host/r.git") == (), "too short to mask as plain text without garbling it"
 
 
 def test_not_a_git_repository(tmp_path, capfd):
