@@ -64,18 +64,18 @@ class Git:
         """Run git and return its output without the final newline; GitError when it fails."""
         proc = self.run(*args, **kwargs)
         if proc.returncode != 0:
-            raise GitError(self.failure(args, proc))
+            raise GitError(self.failure(args[0], proc))
         return proc.stdout.rstrip("\n")
 
     def ok(self, *args: str, **kwargs) -> bool:
         """True when the git command succeeds (for questions like 'is this an ancestor?')."""
         return self.run(*args, **kwargs).returncode == 0
 
-    def failure(self, args: tuple[str, ...], proc: subprocess.CompletedProcess) -> str:
+    def failure(self, command: str, proc: subprocess.CompletedProcess) -> str:
         """A one-line, masked description of a failed git command and its last error lines."""
         lines = [line.strip() for line in (proc.stderr or proc.stdout).splitlines() if line.strip()]
         detail = " / ".join(lines[-_ERROR_LINES:]) or f"exit code {proc.returncode}"
-        return self.mask(f"git {args[0]} failed: {detail}")
+        return self.mask(f"git {command} failed: {detail}")
 
     def mask(self, text: str) -> str:
         return mask_credentials(text, self.secrets)

@@ -65,7 +65,7 @@ def fetch_branch(git: Git, target: Target, report: Callable[[str], None]) -> str
     report(f"Fetching {target.branch} from {target.remote} ({target.url})")
     proc = git.run("ls-remote", target.remote, target.ref)
     if proc.returncode != 0:
-        raise deploy_problem(f"cannot reach remote '{target.remote}' ({target.url})", git.failure(("ls-remote",), proc))
+        raise deploy_problem(f"cannot reach remote '{target.remote}' ({target.url})", git.failure("ls-remote", proc))
     tips = [line.split("\t")[0] for line in proc.stdout.splitlines() if line.endswith(f"\t{target.ref}")]
     if not tips:
         report(f"{target.remote} has no {target.branch} branch yet: this deploy creates it")
@@ -102,10 +102,10 @@ def tree_of(git: Git, commit: str | None) -> str:
 def diff_trees(git: Git, old: str, new: str) -> Changes:
     """What publishing tree new over tree old adds, changes and removes."""
     fields = git.out("diff-tree", "-r", "-z", "--no-renames", "--name-status", old, new).split("\0")
-    sorted_paths: dict[str, list[str]] = {"A": [], "M": [], "D": []}
+    by_status: dict[str, list[str]] = {"A": [], "M": [], "D": []}
     for status, path in zip(fields[0::2], fields[1::2]):
-        sorted_paths.get(status, sorted_paths["M"]).append(path)  # T (type change) counts as changed
-    return Changes(tuple(sorted_paths["A"]), tuple(sorted_paths["M"]), tuple(sorted_paths["D"]))
+        by_status.get(status, by_status["M"]).append(path)  # T (type change) counts as changed
+    return Changes(tuple(by_status["A"]), tuple(by_status["M"]), tuple(by_status["D"]))
 
 
 def commit_tree(git: Git, tree: str, parent: str | None, message: str) -> str:
@@ -128,9 +128,9 @@ def push_commit(git: Git, target: Target, commit: str, force: bool, report: Call
                              "run sitegen deploy again to publish on top of them, or --force to replace them")
     if status.startswith("[remote rejected]"):
         raise deploy_problem(f"{target.remote} refused the push {status.removeprefix('[remote rejected]').strip()}; "
-                             "nothing was published", git.failure(args, proc))
+                             "nothing was published", git.failure("push", proc))
     raise deploy_problem(f"cannot push to '{target.remote}' ({target.url}); nothing was published",
-                         git.failure(args, proc))
+                         git.failure("push", proc))
 
 
 def move_local_branch(git: Git, target: Target, commit: str, checkout: Path | None,
