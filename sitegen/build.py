@@ -1,25 +1,33 @@
 """build(): load -> index -> plan -> render -> write. The one entry point serve and deploy use."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import signal
+import threading
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from sitegen.cache import BuildCache
+from sitegen.cache import CACHE_DIR, BuildCache
 from sitegen.config import Config, load_config
-from sitegen.content import load_articles
 from sitegen.errors import Problem, SiteError
 from sitegen.index import build_index, select_articles
-from sitegen.output import output_lock, recover, write_site
+from sitegen.keys import build_key, route_key, templates_key
+from sitegen.load import load_content
+from sitegen.output import OutputWriter, output_lock, recover, take_replay_marker, write_problem
 from sitegen.render import RenderInput, render_route
 from sitegen.routes import Route, StaticFile, find_collisions, plan_routes
 from sitegen.statics import find_static_files
-from sitegen.theme import make_environment, template_problem
-from sitegen.views import article_view
+from sitegen.theme import make_environment, template_dirs, template_problem
+from sitegen.views import ArticleViews
+from sitegen.workers import default_jobs, map_in_workers
 
 OUTPUT_DIR = "build"
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +37,10 @@ class BuildOptions:
     future: bool = False
     base_url: str | None = None
     now: dt.datetime | None = None  # what counts as "future"; tests pin it
+    cache_dir: Path | None = None  # default: <site>/.sitegen-cache
+    use_cache: bool = True  # False: a cold build with a throwaway cache
+    jobs: int = 0  # worker processes; 0 means one per core
+    progress: Progress | None = None  # called with (stage, done, total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +49,10 @@ class BuildResult:
     output: Path
     problems: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = ()  # things worth telling that are not problems
-    pages: int = 0
-    parsed: int = 0
-    markup_rendered: int = 0
+    pages: int = 0  # routes and static files in the site
+    parsed: int = 0  # content files read and parsed
+    markup_rendered: int = 0  # Markdown bodies rendered
+    pages_rendered: int = 0  # routes rendered through templates
     written: tuple[str, ...] = ()
     unchanged: int = 0
     removed: tuple[str, ...] = ()
@@ -53,70 +66,158 @@ def build(site_dir: Path | str, options: BuildOptions = BuildOptions(), cache: B
     started = time.perf_counter()
     site_dir = Path(site_dir).resolve()
     output = Path(options.output).resolve() if options.output else site_dir / OUTPUT_DIR
-    cache = cache if cache is not None else BuildCache()
-    try:
-        _check_output_location(site_dir, output)
-        with output_lock(output):
-            notes = recover(output)
-            result = _run_stages(site_dir, output, options, cache)
-    except SiteError as exc:
-        return BuildResult(False, output, exc.problems, duration=time.perf_counter() - started)
-    return BuildResult(**{**result, "notes": tuple(notes) + result.get("notes", ()),
-                          "duration": time.perf_counter() - started})
+    with _open_cache(site_dir, options, cache) as memo:
+        try:
+            _check_output_location(site_dir, output)
+            with output_lock(output):
+                notes = recover(output)
+                if take_replay_marker(output):
+                    memo.forget_manifest(output)
+                result = _run_stages(site_dir, output, options, memo)
+        except SiteError as exc:
+            return BuildResult(False, output, exc.problems, duration=time.perf_counter() - started)
+    return BuildResult(**{**result, "notes": tuple(notes) + result["notes"], "duration": time.perf_counter() - started})
+
+
+class _open_cache:
+    """The caller's cache as it is, or one opened (and closed) for this build."""
+
+    def __init__(self, site_dir: Path, options: BuildOptions, cache: BuildCache | None):
+        self.given, self.tmp = cache, None
+        if cache is None and not options.use_cache:
+            self.tmp = tempfile.TemporaryDirectory(prefix="sitegen-cache-")
+        self.folder = Path(self.tmp.name) if self.tmp else (options.cache_dir or site_dir / CACHE_DIR)
+
+    def __enter__(self) -> BuildCache:
+        self.cache = self.given or BuildCache(self.folder)
+        return self.cache
+
+    def __exit__(self, *exc) -> None:
+        if self.given is None:
+            self.cache.close()
+        if self.tmp:
+            self.tmp.cleanup()
 
 
 def _run_stages(site_dir: Path, output: Path, options: BuildOptions, cache: BuildCache) -> dict:
     config = load_config(site_dir)
     if options.base_url:
         config = config.with_base_url(options.base_url)
-    misses_before = cache.markup_misses
-    everything, problems, parsed = load_articles(site_dir, config, cache, _config_key(config))
+    jobs = options.jobs or default_jobs()
+    config_key = hashlib.sha256(repr(config).encode()).hexdigest()
+    loaded = load_content(site_dir, config, cache, config_key, jobs, options.progress)
     now = options.now or dt.datetime.now(dt.timezone.utc)
-    articles = select_articles(everything, drafts=options.drafts, future=options.future, now=now)
+    articles = select_articles(loaded.articles, drafts=options.drafts, future=options.future, now=now)
     index = build_index(articles, config)
     routes = plan_routes(index, config)
     statics = find_static_files(site_dir)
-    problems += find_collisions(routes, statics)
+    problems = list(loaded.problems) + find_collisions(routes, statics)
     env = make_environment(site_dir, config)
     if problems:
         raise SiteError(problems)
-    views = {a.path: article_view(a, cache.rendered(a.body), config) for a in index.articles}
-    data = RenderInput(config, index, views, env, tuple(r for r in routes if r.output.endswith(".html")
-                                                        and r.kind != "notfound"))
-    files = _render_all(routes, data, site_dir)
-    report = write_site(files, statics, output)
-    skipped = len(everything) - len(articles)
-    return dict(ok=True, output=output, pages=len(routes), parsed=parsed,
-                markup_rendered=cache.markup_misses - misses_before, written=report.written,
-                unchanged=report.unchanged, removed=report.removed, skipped=skipped, routes=tuple(routes),
-                notes=(f"{skipped} draft or future articles left out (use --drafts / --future)",) if skipped else ())
+    data = RenderInput(config, ArticleViews(index.articles, loaded.digests, config), env, cache.markup_html)
+    site_key = build_key(config_key, templates_key(template_dirs(site_dir)))
+    outcome = _write(routes, statics, data, site_dir, output, cache, site_key, jobs, options.progress)
+    skipped = len(loaded.articles) - len(articles)
+    return dict(ok=True, output=output, pages=len(routes) + len(statics), parsed=loaded.parsed,
+                markup_rendered=loaded.rendered, routes=tuple(routes), skipped=skipped,
+                notes=(f"{skipped} draft or future articles left out (use --drafts / --future)",) if skipped else (),
+                **outcome)
 
 
-def _render_all(routes: list[Route], data: RenderInput, site_dir: Path) -> dict[str, bytes]:
-    """Render every route; template mistakes are gathered (once per template line) rather than stopping at the first."""
-    files, problems, seen = {}, [], set()
-    for route in routes:
-        try:
-            files[route.output] = render_route(route, data)
-        except Exception as exc:  # noqa: BLE001 - sorted into user mistakes and bugs just below
-            problem = template_problem(exc, site_dir, route.template or "", route.owner)
-            if problem is None:
-                raise
-            if (problem.path, problem.line, problem.message) not in seen:
-                seen.add((problem.path, problem.line, problem.message))
+def _write(routes: list[Route], statics: list[StaticFile], data: RenderInput, site_dir: Path, output: Path,
+           cache: BuildCache, site_key: str, jobs: int, progress: Progress | None) -> dict:
+    """Render what may have changed, stage what did change, commit, and remember it all for next time."""
+    keys = {route.output: route_key(route, site_key) for route in routes}
+    keys.update({s.output: _static_key(s) for s in statics})
+    memo = cache.route_shas()
+    writer = OutputWriter(output, cache.manifest(output))
+    try:
+        todo = [r for r in routes if not writer.is_current(r.output, memo.get(keys[r.output]))]
+        todo_statics = [s for s in statics if not writer.is_current(s.output, memo.get(keys[s.output]))]
+        results = _render_and_stage(todo, data, writer, site_dir, jobs, progress)
+        results += [(s.output, *writer.put(s.output, s.source.read_bytes())) for s in todo_statics]
+    except BaseException:
+        writer.discard()
+        raise
+    written = [rel for rel, _, changed in results if changed]
+    with _ctrl_c_deferred():  # past the commit point, finishing is the only way to "unchanged or new"
+        if writer.first:
+            cache.forget_manifest(output)  # whatever it said was about a folder that is gone
+        report = writer.commit(written, set(keys))
+        shas = {rel: sha for rel, sha, _ in results}
+        live = set(keys.values())
+        cache.update_routes({keys[rel]: sha for rel, sha in shas.items()}, stale=[k for k in memo if k not in live])
+        cache.update_manifest(output, _manifest_rows(output, shas, report.manifest, writer.manifest), report.removed)
+        writer.finish()
+    return dict(pages_rendered=len(todo), written=report.written, unchanged=report.unchanged, removed=report.removed)
+
+
+def _render_and_stage(routes: list[Route], data: RenderInput, writer: OutputWriter, site_dir: Path, jobs: int,
+                      progress: Progress | None) -> list[tuple[str, str, bool]]:
+    """Render routes (in worker processes when there are many) and stage their bytes; gather template mistakes."""
+    def work(chunk: list[Route]):
+        done, problems = [], []
+        for route in chunk:
+            try:
+                data_bytes = render_route(route, data)
+            except Exception as exc:  # noqa: BLE001 - sorted into user mistakes and bugs just below
+                problem = template_problem(exc, site_dir, route.template or "", route.owner)
+                if problem is None:
+                    raise
                 problems.append(problem)
+                continue
+            done.append((route.output, *writer.put(route.output, data_bytes)))
+        return done, problems
+
+    results, problems, count = [], [], 0
+    for done, found in map_in_workers(work, routes, jobs, chunk_size=100):
+        results += done
+        problems += [p for p in found if p not in problems]
+        count += len(done) + len(found)
+        if progress:
+            progress("render", count, len(routes))
     if problems:
         raise SiteError(problems)
-    return files
+    return results
 
 
-def _config_key(config: Config) -> str:
-    return hashlib.sha256(repr(config).encode()).hexdigest()[:16]
+@contextlib.contextmanager
+def _ctrl_c_deferred():
+    """Hold Ctrl-C until the block is done (only the main thread can; serve builds elsewhere)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _manifest_rows(output: Path, shas: dict, written: dict, previous: dict) -> dict:
+    """(size, mtime, sha) for files written now, and for unchanged files the manifest did not know yet."""
+    rows = {}
+    for rel, sha in shas.items():
+        if rel in written:
+            rows[rel] = (*written[rel], sha)
+        elif rel not in previous or previous[rel][2] != sha:
+            try:
+                stat = (output / rel).stat()
+            except OSError as exc:
+                raise write_problem(exc, output) from None
+            rows[rel] = (stat.st_size, stat.st_mtime_ns, sha)
+    return rows
+
+
+def _static_key(static: StaticFile) -> str:
+    stat = static.source.stat()
+    return hashlib.sha256(f"static\0{static.source}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()
 
 
 def _check_output_location(site_dir: Path, output: Path) -> None:
-    """The output folder is replaced whole, so it must never be the site itself or hold the user's files."""
-    guarded = [site_dir, *(site_dir / name for name in ("content", "templates", "static"))]
+    """The output folder is rewritten by sitegen, so it must never be the site itself or hold the user's files."""
+    guarded = [site_dir, *(site_dir / name for name in ("content", "templates", "static", CACHE_DIR))]
     for folder in guarded:
         if output == folder or folder.is_relative_to(output) or output.is_relative_to(folder) and folder != site_dir:
             raise SiteError([Problem(str(output), None, f"refusing to build into {output}: it would replace "

@@ -1,42 +1,167 @@
-"""Memo of the expensive, pure parts of a build: parsed content files and rendered Markdown.
+"""The build memo, in SQLite: parsed content files, rendered Markdown, rendered routes and the output manifest.
 
-Everything else (index, routes, templates) is recomputed each build, which keeps incremental
-output identical to a cold build without tracking template dependencies.
+Only pure, expensive results are kept, each under a key of everything it depends on, so a stale
+entry can never be used: a changed file has a new (path, mtime, size) key, a changed body a new
+Markdown key, a changed page a new route key. The database lives in `.sitegen-cache/` beside the
+site (git-ignored, safe to delete); one that cannot be read is thrown away and rebuilt. SQLite keeps
+memory flat at newsroom scale (article HTML stays on disk) and lets worker processes read it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
+import os
+import pickle
+import sqlite3
+from pathlib import Path
+from typing import Iterable
 
-from sitegen.content import ParsedFile
-from sitegen.markup import Rendered, markup_key, render_markdown
+from sitegen import __version__
+from sitegen.errors import Problem, SiteError
+
+CACHE_DIR = ".sitegen-cache"
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE IF NOT EXISTS markup (key TEXT PRIMARY KEY, html TEXT, summary TEXT, words INTEGER);
+CREATE TABLE IF NOT EXISTS routes (key TEXT PRIMARY KEY, sha TEXT);
+CREATE TABLE IF NOT EXISTS manifest (output TEXT, rel TEXT, size INTEGER, mtime INTEGER, sha TEXT,
+                                     PRIMARY KEY (output, rel));
+"""
+_FORMAT = f"sitegen {__version__} cache 1"
 
 
-@dataclass
 class BuildCache:
-    """Owned by the caller: serve keeps one warm across rebuilds; a one-off build uses a fresh one."""
+    """Open with a folder; the same object can serve many builds (serve keeps one open)."""
 
-    parsed: dict[tuple, ParsedFile] = field(default_factory=dict)
-    markup: dict[str, Rendered] = field(default_factory=dict)
-    markup_misses: int = 0
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.path = self.folder / "cache.sqlite"
+        self._db: sqlite3.Connection | None = None
+        self._pid = None
 
-    def parsed_file(self, key: tuple, compute: Callable[[], ParsedFile]) -> tuple[ParsedFile, bool]:
-        """The cached parse for key (path, mtime, size, config), or compute it. Returns (result, was_parsed)."""
-        hit = self.parsed.get(key)
-        if hit is not None:
-            return hit, False
-        result = compute()
-        self.parsed[key] = result
-        return result, True
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None or self._pid != os.getpid():  # a forked worker needs its own connection
+            self._db = self._open()
+            self._pid = os.getpid()
+        return self._db
 
-    def rendered(self, body: str) -> Rendered:
-        key = markup_key(body)
-        hit = self.markup.get(key)
-        if hit is None:
-            hit = self.markup[key] = render_markdown(body)
-            self.markup_misses += 1
-        return hit
+    def _open(self) -> sqlite3.Connection:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            return self._connect()
+        except (sqlite3.DatabaseError, ValueError):
+            self.path.unlink(missing_ok=True)  # corrupt or foreign: start again, it is only a memo
+            try:
+                return self._connect()
+            except sqlite3.Error as exc:
+                raise cache_problem(self.folder, exc) from None
 
-    def forget_missing(self, live_keys: set[tuple]) -> None:
-        """Drop parses of files that changed or vanished so a long serve session does not grow without bound."""
-        self.parsed = {k: v for k, v in self.parsed.items() if k in live_keys}
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=OFF")  # a lost write only costs a recomputation
+        db.executescript(_SCHEMA)
+        row = db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
+        if row is None or row[0] != _FORMAT:
+            for table in ("parsed", "markup", "routes", "manifest"):
+                db.execute(f"DELETE FROM {table}")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (_FORMAT,))
+        return db
+
+    def close(self) -> None:
+        if self._db is not None and self._pid == os.getpid():
+            self._db.close()
+        self._db = None
+
+    # parsed content files: key (path, mtime, size, config) -> ParsedFile (without the body)
+    def parsed_files(self) -> dict[str, object]:
+        rows = self.db.execute("SELECT key, value FROM parsed").fetchall()
+        result = {}
+        for key, blob in rows:
+            try:
+                result[key] = pickle.loads(blob)
+            except Exception:  # noqa: BLE001 - an unreadable entry is simply recomputed
+                continue
+        return result
+
+    def update_parsed(self, new: dict[str, object], stale: Iterable[str]) -> None:
+        """Add new parses and drop those of files that changed or vanished."""
+        blobs = {k: pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL) for k, v in new.items()}
+        self._sync("parsed", [(k, b) for k, b in blobs.items()], stale)
+
+    # Markdown: body key -> (html, summary, words)
+    def markup_known(self, keys: Iterable[str]) -> dict[str, tuple[str, int]]:
+        """(summary, words) of every key already rendered."""
+        found = {}
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, summary, words in self.db.execute(
+                    f"SELECT key, summary, words FROM markup WHERE key IN ({marks})", chunk):
+                found[key] = (summary, words)
+        return found
+
+    def put_markup(self, rows: Iterable[tuple[str, str, str, int]]) -> None:
+        with self._transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO markup VALUES (?, ?, ?, ?)", rows)
+
+    def markup_html(self, key: str) -> str:
+        row = self.db.execute("SELECT html FROM markup WHERE key=?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return row[0]
+
+    # Routes: route key -> sha of the bytes it rendered to
+    def route_shas(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT key, sha FROM routes"))
+
+    def update_routes(self, new: dict[str, str], stale: Iterable[str]) -> None:
+        self._sync("routes", list(new.items()), stale)
+
+    # Manifest: what sitegen last wrote into an output folder
+    def manifest(self, output: Path) -> dict[str, tuple[int, int, str]]:
+        rows = self.db.execute("SELECT rel, size, mtime, sha FROM manifest WHERE output=?", (str(output),))
+        return {rel: (size, mtime, sha) for rel, size, mtime, sha in rows}
+
+    def update_manifest(self, output: Path, new: dict[str, tuple[int, int, str]], removed: Iterable[str]) -> None:
+        with self._transaction() as db:
+            db.executemany("DELETE FROM manifest WHERE output=? AND rel=?", ((str(output), r) for r in removed))
+            db.executemany("INSERT OR REPLACE INTO manifest VALUES (?, ?, ?, ?, ?)",
+                           ((str(output), rel, *values) for rel, values in new.items()))
+
+    def forget_manifest(self, output: Path) -> None:
+        self.db.execute("DELETE FROM manifest WHERE output=?", (str(output),))
+
+    def _sync(self, table: str, rows: list[tuple], stale: Iterable[str]) -> None:
+        with self._transaction() as db:
+            db.executemany(f"DELETE FROM {table} WHERE key=?", ((k,) for k in stale))
+            if rows:
+                marks = ",".join("?" * len(rows[0]))
+                db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", rows)
+
+    def _transaction(self):
+        return _Transaction(self.db, self.folder)
+
+
+def cache_problem(folder: Path, exc: Exception) -> SiteError:
+    return SiteError([Problem(str(folder), None, f"cannot write the build cache: {exc}",
+                              "free some disk space, or delete the folder: it is rebuilt")])
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection, folder: Path):
+        self.db, self.folder = db, folder
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN")
+        return self.db
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        except sqlite3.Error as failure:
+            exc = exc or failure
+            exc_type = type(failure)
+        if exc_type is not None and issubclass(exc_type, sqlite3.Error):
+            raise cache_problem(self.folder, exc) from None

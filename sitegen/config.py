@@ -1,6 +1,7 @@
 """site.yaml -> a frozen Config, every key validated and every problem reported at once."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -58,14 +59,12 @@ class Config:
     @property
     def path_prefix(self) -> str:
         """The path part of base_url, always starting and ending with '/': '/digest/' or '/'."""
-        path = urlsplit(self.base_url).path or "/"
-        return path if path.endswith("/") else path + "/"
+        return _split_base_url(self.base_url)[1]
 
     @property
     def origin(self) -> str:
         """scheme://host[:port] of base_url, without the path."""
-        parts = urlsplit(self.base_url)
-        return f"{parts.scheme}://{parts.netloc}"
+        return _split_base_url(self.base_url)[0]
 
     def with_base_url(self, base_url: str) -> "Config":
         return replace(self, base_url=normalise_base_url(base_url))
@@ -80,6 +79,13 @@ class Config:
             for spelling in (info.name, *info.aliases):
                 lookup[spelling.casefold()] = info.name
         return lookup
+
+
+@functools.lru_cache(maxsize=16)
+def _split_base_url(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    return f"{parts.scheme}://{parts.netloc}", path if path.endswith("/") else path + "/"
 
 
 def normalise_base_url(url: str) -> str:

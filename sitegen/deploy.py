@@ -1,11 +1,13 @@
 """sitegen deploy: build for production, then publish the result as one new commit on the Pages branch.
 
-The site is built into a temporary folder (never into build/, which may hold a preview with drafts,
-and which `serve` may be watching). Its files become a git tree through a temporary index, so the
-user's index, working tree and current branch are never used. The tree is committed on top of the
-remote publishing branch, fetched first (ghp-import skips that step, so its pushes from fresh clones
-get rejected and users reach for --force, wiping the branch's history), and pushed without force.
-Only after the push succeeds does the local branch move: a failure at any step leaves nothing half-done.
+The site is built cold into a temporary folder: never into build/, which may hold a preview with
+drafts and which `serve` may be watching, and never with the site's .sitegen-cache/, so what is
+published does not depend on a cache and nothing is written into the site. Its files become a git
+tree through a temporary index, so the user's index, working tree and current branch are never used.
+The tree is committed on top of the remote publishing branch, fetched first (ghp-import skips that
+step, so its pushes from fresh clones get rejected and users reach for --force, wiping the branch's
+history), and pushed without force. Only after the push succeeds does the local branch move: a
+failure at any step leaves nothing half-done.
 """
 from __future__ import annotations
 
@@ -119,7 +121,10 @@ class _Deployment:
     def build_site(self, output: Path, config: Config) -> Path:
         """A production build: drafts and future articles left out, the configured base_url."""
         self.report(f"Building the site for {config.base_url} (drafts and future articles left out)")
-        self.built = build(self.site_dir, BuildOptions(output=output, drafts=False, future=False, now=self.options.now))
+        # A cold build (use_cache=False): what is published never depends on the state of .sitegen-cache/,
+        # and deploy writes nothing into the site folder.
+        self.built = build(self.site_dir, BuildOptions(output=output, drafts=False, future=False, now=self.options.now,
+                                                       use_cache=False))
         if not self.built.ok:
             raise SiteError(self.built.problems)
         for note in self.built.notes:

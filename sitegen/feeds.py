@@ -21,7 +21,7 @@ def render_machine_file(route: Route, data: "RenderInput") -> bytes:
     if route.kind == "feed":
         return render_atom(route, data)
     if route.kind == "sitemap":
-        return render_sitemap(data)
+        return render_sitemap(route, data)
     if route.kind == "robots":
         return render_robots(data)
     raise ValueError(f"no renderer for route kind {route.kind}")
@@ -45,7 +45,7 @@ def render_atom(route: Route, data: "RenderInput") -> bytes:
     # A fixed 'updated' keeps the feed's bytes stable between builds when nothing changed.
     feed.updated(max((a.updated or a.date for a in articles), default=EPOCH))
     for article in reversed(articles):  # feedgen prepends entries
-        view = data.views[article.path]
+        view = data.with_body(data.views[article.path], article.body_key)
         entry = feed.add_entry()
         entry.id(view.abs_url)
         entry.title(article.title)
@@ -68,22 +68,16 @@ def _attribution(source: str | None, url: str | None) -> str:
     return f'<p>Source: <a href="{html.escape(url)}">{html.escape(source or url)}</a></p>'
 
 
-def render_sitemap(data: "RenderInput") -> bytes:
+def render_sitemap(route: Route, data: "RenderInput") -> bytes:
     """Every HTML page of the site, articles with their last-modified date."""
     config = data.config
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for route in data.sitemap_routes:
-        lines.append("  <url><loc>" + escape(absolute_url(config, route.path)) + "</loc>" + _lastmod(route) + "</url>")
+    for path, stamp in route.context["entries"]:
+        lastmod = f"<lastmod>{stamp}</lastmod>" if stamp else ""
+        lines.append(f"  <url><loc>{escape(absolute_url(config, path))}</loc>{lastmod}</url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
-
-
-def _lastmod(route: Route) -> str:
-    article = route.context.get("article")
-    if article is None:
-        return ""
-    return f"<lastmod>{(article.updated or article.date).isoformat(timespec='seconds')}</lastmod>"
 
 
 def render_robots(data: "RenderInput") -> bytes:

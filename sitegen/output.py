@@ -1,27 +1,24 @@
-"""Write a built site safely: stage into a sibling folder, keep unchanged files, swap it in whole.
+"""Write a built site safely: only changed bytes are written, and a build lands whole or not at all.
 
-A reader of the output folder (a web server, rsync, a deploy) sees the old site or the new one,
-never a mix; an interrupted build leaves the old one. Unchanged files are hard links to the old
-ones, so they keep their modification time and cost no writes.
+Changed files are first written into a staging folder beside the output. A first build renames that
+folder into place. Later builds commit a journal (one atomic rename: the commit point) listing the
+files to move in and to remove, then apply it with one atomic rename per file. A build killed before
+the commit leaves the output as it was; one killed after it is completed by recover() at the next
+start (roll forward). Unchanged files are never touched, so they keep their modification time.
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import errno
 import fcntl
+import hashlib
+import json
 import os
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Iterator
 
 from sitegen.errors import Problem, SiteError
-from sitegen.routes import StaticFile
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,14 +26,15 @@ class WriteReport:
     written: tuple[str, ...]
     unchanged: int
     removed: tuple[str, ...]
+    manifest: dict  # rel -> (size, mtime_ns, sha) of every file written this time
 
 
 def staging_dir(dest: Path) -> Path:
     return dest.with_name(f"{dest.name}.staging-{os.getpid()}")
 
 
-def _old_dir(dest: Path) -> Path:
-    return dest.with_name(f"{dest.name}.old-{os.getpid()}")
+def journal_path(dest: Path) -> Path:
+    return dest.with_name(f".{dest.name}.journal")
 
 
 @contextmanager
@@ -52,104 +50,155 @@ def output_lock(dest: Path) -> Iterator[None]:
 
 
 def recover(dest: Path) -> list[str]:
-    """Undo what a killed build left: restore the old output if the swap was cut short, drop stale folders."""
+    """Finish a build that was killed after its commit point; drop staging folders of ones killed before.
+
+    A completed build may not have recorded what it wrote (the cache manifest): a marker file tells
+    the next build to take stock of the folder itself (see take_replay_marker).
+    """
     notes = []
-    leftovers = sorted(dest.parent.glob(f"{dest.name}.old-*")) + sorted(dest.parent.glob(f"{dest.name}.staging-*"))
-    for folder in leftovers:
-        if not dest.exists() and ".old-" in folder.name:
-            folder.rename(dest)
-            notes.append(f"restored {dest.name}/ from an interrupted build")
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
-            notes.append(f"removed {folder.name}/ left by an interrupted build")
+    journal = journal_path(dest)
+    if journal.exists():
+        _apply(dest, json.loads(journal.read_text(encoding="utf-8")))
+        _replay_marker(dest).touch()
+        journal.unlink()
+        notes.append(f"completed an interrupted build of {dest.name}/")
+    for folder in sorted(dest.parent.glob(f"{dest.name}.staging-*")):
+        shutil.rmtree(folder, ignore_errors=True)
+        notes.append(f"removed {folder.name}/ left by an interrupted build")
     return notes
 
 
-def write_site(files: Mapping[str, bytes], statics: list[StaticFile], dest: Path) -> WriteReport:
-    """Stage every file, then swap the staging folder in for dest. Caller holds output_lock."""
-    stage = staging_dir(dest)
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir(parents=True)
-    try:
-        written, unchanged = [], 0
-        for rel, data in files.items():
-            if _stage_bytes(stage, dest, rel, data):
-                written.append(rel)
-            else:
-                unchanged += 1
-        for static in statics:
-            if _stage_bytes(stage, dest, static.output, static.source.read_bytes()):
-                written.append(static.output)
-            else:
-                unchanged += 1
-        removed = _removed_files(dest, set(files) | {s.output for s in statics})
-        _swap_in(stage, dest)
-    except OSError as exc:
-        shutil.rmtree(stage, ignore_errors=True)
-        where = Path(exc.filename).name if exc.filename else dest.name
-        raise SiteError([Problem(str(dest), None, f"cannot write the site: {exc.strerror} ({where})")]) from None
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    return WriteReport(tuple(written), unchanged, tuple(removed))
+def _replay_marker(dest: Path) -> Path:
+    return dest.with_name(f".{dest.name}.replayed")
 
 
-def _stage_bytes(stage: Path, dest: Path, rel: str, data: bytes) -> bool:
-    """Put data at stage/rel; link the old file when its bytes are the same. True when the bytes changed."""
-    target = _inside(stage, rel)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    old = dest / rel
-    try:
-        if not old.is_symlink() and old.stat().st_size == len(data) and old.read_bytes() == data:
-            os.link(old, target)
-            return False
-    except OSError:
-        pass  # no old file, or the filesystem has no hard links: write a fresh copy
-    target.write_bytes(data)
+def take_replay_marker(dest: Path) -> bool:
+    """True (once) when recover() completed a build since the last call."""
+    marker = _replay_marker(dest)
+    if not marker.exists():
+        return False
+    marker.unlink()
     return True
 
 
+class OutputWriter:
+    """Stages the files of one build and commits them. Safe to share with forked workers while staging."""
+
+    def __init__(self, dest: Path, manifest: dict[str, tuple[int, int, str]]):
+        self.dest = dest
+        self.manifest = manifest  # what the previous build wrote: rel -> (size, mtime_ns, sha)
+        self.stage = staging_dir(dest)
+        self.first = not dest.exists()
+        self._made: set[str] = set()  # staging folders already created (by this process)
+        shutil.rmtree(self.stage, ignore_errors=True)
+        self.stage.mkdir(parents=True)
+
+    def is_current(self, rel: str, sha: str | None) -> bool:
+        """True when the output already holds bytes with this sha, untouched since sitegen wrote them."""
+        known = self.manifest.get(rel)
+        if sha is None or known is None or known[2] != sha or self.first:
+            return False
+        try:
+            stat = os.stat(f"{self.dest}/{rel}")
+        except OSError:
+            return False
+        return (stat.st_size, stat.st_mtime_ns) == known[:2]
+
+    def put(self, rel: str, data: bytes) -> tuple[str, bool]:
+        """Stage data for rel unless the output already holds these bytes; (sha, changed)."""
+        sha = hashlib.sha256(data).hexdigest()
+        if not self.first and (self.is_current(rel, sha) or _same_bytes(self.dest / rel, data)):
+            return sha, False
+        # The staging folder is new and ours, and routes never hold '..' (routes.find_collisions),
+        # so no symlink check is needed here; _apply checks every path it moves into the output.
+        folder = os.path.dirname(rel)
+        if folder not in self._made:
+            os.makedirs(os.path.join(self.stage, folder), exist_ok=True)
+            self._made.add(folder)
+        with open(os.path.join(self.stage, rel), "wb") as handle:
+            handle.write(data)
+        return sha, True
+
+    def commit(self, written: list[str], keep: set[str]) -> WriteReport:
+        """Make the staged files the output; remove what is not in keep. Caller holds output_lock."""
+        try:
+            removed = [] if self.first else sorted(self._previous_files() - keep)
+            if self.first:
+                self.stage.rename(self.dest)
+            else:
+                plan = {"staging": self.stage.name, "write": sorted(written), "remove": removed}
+                pending = journal_path(self.dest).with_suffix(".tmp")
+                pending.write_text(json.dumps(plan), encoding="utf-8")
+                os.replace(pending, journal_path(self.dest))  # the commit point
+                _apply(self.dest, plan)
+            return WriteReport(tuple(sorted(written)), len(keep) - len(written), tuple(removed),
+                               self._stat_written(written))
+        except OSError as exc:
+            self.discard()
+            raise write_problem(exc, self.dest) from None
+
+    def finish(self) -> None:
+        """Drop the journal once the build's own record of the output is up to date (see recover)."""
+        journal_path(self.dest).unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+    def _previous_files(self) -> set[str]:
+        if self.manifest:
+            return set(self.manifest)
+        # No record of the last build (a new cache): look at what is there.
+        return {p.relative_to(self.dest).as_posix() for p in self.dest.rglob("*") if not p.is_dir()}
+
+    def _stat_written(self, written: list[str]) -> dict:
+        result = {}
+        for rel in written:
+            stat = (self.dest / rel).stat()
+            result[rel] = (stat.st_size, stat.st_mtime_ns)
+        return result
+
+
+def write_problem(exc: OSError, dest: Path) -> SiteError:
+    where = Path(exc.filename).name if exc.filename else dest.name
+    return SiteError([Problem(str(dest), None, f"cannot write the site: {exc.strerror} ({where})")])
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return not path.is_symlink() and path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _apply(dest: Path, plan: dict) -> None:
+    """Move staged files into dest and remove the old ones; safe to run again after a kill."""
+    stage = dest.with_name(plan["staging"])
+    for rel in plan["write"]:
+        source = stage / rel
+        if source.exists():
+            target = _inside(dest, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+    for rel in plan["remove"]:
+        target = _inside(dest, rel)
+        target.unlink(missing_ok=True)
+        _prune_empty_parents(dest, target.parent)
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def _prune_empty_parents(root: Path, folder: Path) -> None:
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
 def _inside(root: Path, rel: str) -> Path:
-    """root/rel, refusing anything that would land outside root (no '..', no absolute paths)."""
-    target = (root / rel).resolve()
-    if os.path.commonpath([target, root.resolve()]) != str(root.resolve()):
+    """root/rel, refusing anything that would land outside root ('..', absolute paths, symlinked folders)."""
+    target = root / rel
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([os.path.realpath(target.parent), real_root]) != real_root or os.path.isabs(rel):
         raise SiteError([Problem(rel, None, "output path would leave the output folder")])
     return target
-
-
-def _removed_files(dest: Path, keep: set[str]) -> list[str]:
-    if not dest.is_dir():
-        return []
-    return sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*")
-                  if not p.is_dir() and p.relative_to(dest).as_posix() not in keep)
-
-
-def _swap_in(stage: Path, dest: Path) -> None:
-    if not dest.exists():
-        stage.rename(dest)
-        return
-    if _exchange(stage, dest):
-        shutil.rmtree(stage)  # stage now holds the old site
-        return
-    old = _old_dir(dest)
-    dest.rename(old)  # a kill between these two renames is repaired by recover()
-    stage.rename(dest)
-    shutil.rmtree(old)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders atomically with Linux renameat2(RENAME_EXCHANGE); False when unavailable."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    if result == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.ENOSYS, errno.EINVAL, errno.EXDEV, errno.ENOTSUP):
-        return False
-    raise OSError(err, os.strerror(err), str(b))

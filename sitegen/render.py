@@ -2,27 +2,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping
 
 import jinja2
+from markupsafe import Markup
 
 from sitegen import feeds
 from sitegen.config import Config
-from sitegen.index import Index
 from sitegen.routes import Route, absolute_url, archive_path, href, term_path
 from sitegen.views import ArticleView, group_by_day, pager_view, term_link
 
 
 @dataclass(frozen=True, slots=True)
 class RenderInput:
-    """Everything a page may show, built once per build."""
+    """What every page may use besides its route's context, built once per build."""
 
     config: Config
-    index: Index
-    views: Mapping[str, ArticleView]  # article path -> view
+    views: Mapping[str, ArticleView]  # article path -> view (without the body)
     env: jinja2.Environment
-    sitemap_routes: tuple[Route, ...] = ()  # the HTML pages a search engine should know
+    body_html: Callable[[str], str]  # body key -> HTML, from the Markdown memo
+
+    def with_body(self, view: ArticleView, body_key: str) -> ArticleView:
+        # Article HTML is the one place rendered content is marked safe: it is the site's own
+        # Markdown (hand-written, or sanitised by the importer).
+        return replace(view, html=Markup(self.body_html(body_key)))
 
 
 def render_route(route: Route, data: RenderInput) -> bytes:
@@ -57,9 +61,8 @@ def page_context(route: Route, data: RenderInput) -> dict[str, Any]:
 
 
 def _article_context(route: Route, data: RenderInput) -> dict:
-    article = route.context["article"]
-    view = data.views[article.path]
-    older, newer = data.index.neighbours[article.path]
+    article, older, newer = route.context["article"], route.context["older"], route.context["newer"]
+    view = data.with_body(data.views[article.path], article.body_key)
     return {"article": view, "title": view.title, "description": view.summary,
             "older": data.views[older.path] if older else None, "newer": data.views[newer.path] if newer else None}
 
@@ -85,9 +88,10 @@ def _period_context(route: Route, data: RenderInput) -> dict:
 
 
 def _archives_context(route: Route, data: RenderInput) -> dict:
+    months = route.context["months"]
     years = [(y, href(data.config, archive_path(y)),
-              [(m, href(data.config, archive_path(m))) for m in data.index.months if m.year == y.year])
-             for y in data.index.years]
+              [(m, href(data.config, archive_path(m))) for m in months if m.year == y.year])
+             for y in route.context["years"]]
     return {"years": years, "title": "Archive"}
 
 
@@ -97,7 +101,6 @@ def _site_globals(data: RenderInput) -> dict:
         "title": config.title, "description": config.description, "language": config.language,
         "base_url": config.base_url, "author": config.author, "params": config.params,
         "url": lambda path: href(config, path),
-        "article_count": len(data.index.articles),
     }
 
 

@@ -1,6 +1,7 @@
 """plan_routes: one Route per output file, every URL and path decided before anything renders."""
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +63,12 @@ def output_for(path: str) -> str:
 
 def href(config: Config, path: str) -> str:
     """A root-relative link for a site path, with the base-URL prefix and percent-encoding."""
-    return quote(config.path_prefix + path.lstrip("/"), safe="/#?=&")
+    return _quoted(config.path_prefix + path.lstrip("/"))
+
+
+@functools.lru_cache(maxsize=65536)
+def _quoted(path: str) -> str:
+    return quote(path, safe="/#?=&")
 
 
 def absolute_url(config: Config, path: str) -> str:
@@ -84,24 +90,51 @@ def archive_path(archive: Archive) -> str:
 
 
 def plan_routes(index: Index, config: Config) -> list[Route]:
-    """Every page, feed and file of the site, in a stable order."""
-    routes = [Route("article", article_path(config, a), output_for(article_path(config, a)),
-                    a.template or "article.html", MappingProxyType({"article": a}), a.path)
-              for a in index.articles]
+    """Every page, feed and file of the site, in a stable order.
+
+    A route's context holds everything its rendering may show (besides config and templates):
+    the route memo's keys are computed from it, so nothing may be read from elsewhere.
+    """
+    routes = [_article_route(a, index, config) for a in index.articles]
     routes += _paged("home", "/", "home.html", index.articles, config, {})
     routes += _term_routes("tag", index.tags, config)
     routes += _term_routes("source", index.sources, config)
-    routes.append(Route("archives", "/archive/", "archive/index.html", "archive.html"))
+    routes.append(Route("archives", "/archive/", "archive/index.html", "archive.html",
+                        MappingProxyType({"years": index.years, "months": index.months})))
     for archive in (*index.years, *index.months):
         routes += _paged("period", archive_path(archive), "period.html", archive.articles, config,
                          {"archive": archive})
     routes += [
-        Route("feed", "/feed.xml", "feed.xml", None, MappingProxyType({"articles": index.articles, "term": None})),
-        Route("sitemap", "/sitemap.xml", "sitemap.xml"),
-        Route("robots", "/robots.txt", "robots.txt"),
+        _feed_route("/feed.xml", index.articles, None, config),
         Route("notfound", "/404.html", "404.html", "404.html"),
+        Route("robots", "/robots.txt", "robots.txt"),
     ]
+    routes.append(Route("sitemap", "/sitemap.xml", "sitemap.xml", None,
+                        MappingProxyType({"entries": _sitemap_entries(routes)})))
     return routes
+
+
+def _article_route(article: Article, index: Index, config: Config) -> Route:
+    path = article_path(config, article)
+    older, newer = index.neighbours[article.path]
+    return Route("article", path, output_for(path), article.template or "article.html",
+                 MappingProxyType({"article": article, "older": older, "newer": newer}), article.path)
+
+
+def _feed_route(path: str, articles: tuple[Article, ...], term: Term | None, config: Config) -> Route:
+    return Route("feed", path, output_for(path), None,
+                 MappingProxyType({"articles": articles[:config.feed_entries], "term": term}))
+
+
+def _sitemap_entries(routes: list[Route]) -> tuple[tuple[str, str | None], ...]:
+    """(path, last modified) of every HTML page a search engine should know."""
+    entries = []
+    for route in routes:
+        if route.output.endswith(".html") and route.kind != "notfound":
+            article = route.context.get("article")
+            stamp = (article.updated or article.date).isoformat(timespec="seconds") if article else None
+            entries.append((route.path, stamp))
+    return tuple(entries)
 
 
 def _term_routes(kind: str, terms: tuple[Term, ...], config: Config) -> list[Route]:
@@ -111,8 +144,7 @@ def _term_routes(kind: str, terms: tuple[Term, ...], config: Config) -> list[Rou
     for term in terms:
         base = term_path(kind, term.slug)
         routes += _paged(kind, base, "term.html", term.articles, config, {"term": term})
-        routes.append(Route("feed", base + "feed.xml", output_for(base + "feed.xml"), None,
-                            MappingProxyType({"articles": term.articles, "term": term})))
+        routes.append(_feed_route(base + "feed.xml", term.articles, term, config))
     return routes
 
 

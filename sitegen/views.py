@@ -10,7 +10,6 @@ from markupsafe import Markup
 
 from sitegen.config import Config
 from sitegen.content import Article
-from sitegen.markup import Rendered
 from sitegen.routes import Page, absolute_url, article_path, href, term_path
 from sitegen.slugs import slugify
 
@@ -36,10 +35,10 @@ class ArticleView:
     tags: tuple[Link, ...]
     summary: str
     author: str | None
-    html: Markup
     words: int
     reading_minutes: int
     extra: Mapping[str, Any]
+    html: Markup = Markup("")  # the body, filled in only where a page shows it (render.with_body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +56,17 @@ class DayGroup:
     items: tuple[ArticleView, ...]
 
 
-def article_view(article: Article, rendered: Rendered, config: Config) -> ArticleView:
+def article_view(article: Article, digest: tuple[str, int], config: Config) -> ArticleView:
+    """The view of an article; digest is its body's (summary, words) from the Markdown memo."""
+    summary, words = digest
     path = article_path(config, article)
     return ArticleView(
         file=article.path, url=href(config, path), abs_url=absolute_url(config, path), title=article.title,
         date=article.date, updated=article.updated,
         source=term_link(config, "source", article.source) if article.source else None,
         source_url=article.source_url, tags=tuple(term_link(config, "tag", t) for t in article.tags),
-        summary=article.summary or rendered.summary, author=article.author, html=Markup(rendered.html),
-        words=rendered.words, reading_minutes=max(1, round(rendered.words / WORDS_PER_MINUTE)), extra=article.extra,
+        summary=article.summary or summary, author=article.author, words=words,
+        reading_minutes=max(1, round(words / WORDS_PER_MINUTE)), extra=article.extra,
     )
 
 
@@ -85,3 +86,24 @@ def group_by_day(items: tuple[ArticleView, ...], config: Config) -> tuple[DayGro
     for day, members in itertools.groupby(items, key=lambda v: v.date.astimezone(config.tz).date()):
         groups.append(DayGroup(day, dt.datetime.combine(day, dt.time(), config.tz), tuple(members)))
     return tuple(groups)
+
+
+class ArticleViews(Mapping):
+    """Article path -> ArticleView, made on first use: a small rebuild only needs the views of the pages it renders."""
+
+    def __init__(self, articles, digests: Mapping[str, tuple[str, int]], config: Config):
+        self._articles = {a.path: a for a in articles}
+        self._digests, self._config, self._made = digests, config, {}
+
+    def __getitem__(self, path: str) -> ArticleView:
+        view = self._made.get(path)
+        if view is None:
+            article = self._articles[path]
+            view = self._made[path] = article_view(article, self._digests[article.body_key], self._config)
+        return view
+
+    def __iter__(self):
+        return iter(self._articles)
+
+    def __len__(self) -> int:
+        return len(self._articles)

@@ -37,37 +37,42 @@ class YamlError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class YamlDoc:
-    """A parsed YAML document: its data and the 1-based line of each top-level key."""
+    """A parsed YAML document: its data and the file line of each top-level key."""
 
     data: Any
     key_lines: dict
 
 
-def load_yaml(text: str) -> YamlDoc:
-    """Parse text as one YAML document; raise YamlError with a line for anything a user must fix."""
+def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
+    """Parse text as one YAML document; raise YamlError with a line for anything a user must fix.
+
+    first_line is the file line the text starts on (front matter starts on line 2), so every line
+    reported, in errors and key_lines, is a line of the file.
+    """
+    offset = first_line
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return YamlDoc(None, {})
-        _check_node(node, set(), 0)
+        _check_node(node, set(), 0, offset)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        line = mark.line + offset if mark else None
         raise YamlError(f"invalid YAML: {exc.problem or exc.context}", line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", None) from None
     except RecursionError:
-        raise YamlError("YAML nested too deeply", 1) from None
+        raise YamlError("YAML nested too deeply", offset) from None
     finally:
         loader.dispose()
-    return YamlDoc(data, _key_lines(node))
+    return YamlDoc(data, _key_lines(node, offset))
 
 
-def _check_node(node: yaml.Node, seen: set, depth: int) -> None:
+def _check_node(node: yaml.Node, seen: set, depth: int, offset: int) -> None:
     """Refuse aliases (bomb-proof), deep nesting and duplicate keys, naming the line."""
-    line = node.start_mark.line + 1
+    line = node.start_mark.line + offset
     if id(node) in seen:
         raise YamlError("YAML anchors and aliases are not allowed here", line)
     seen.add(id(node))
@@ -79,19 +84,19 @@ def _check_node(node: yaml.Node, seen: set, depth: int) -> None:
             if isinstance(key, yaml.ScalarNode):
                 if key.value in first_line:
                     raise YamlError(f"duplicate key '{key.value}' (first on line {first_line[key.value]})",
-                                    key.start_mark.line + 1)
-                first_line[key.value] = key.start_mark.line + 1
-            _check_node(key, seen, depth + 1)
-            _check_node(value, seen, depth + 1)
+                                    key.start_mark.line + offset)
+                first_line[key.value] = key.start_mark.line + offset
+            _check_node(key, seen, depth + 1, offset)
+            _check_node(value, seen, depth + 1, offset)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _check_node(item, seen, depth + 1)
+            _check_node(item, seen, depth + 1, offset)
 
 
-def _key_lines(node: yaml.Node) -> dict:
+def _key_lines(node: yaml.Node, offset: int) -> dict:
     if not isinstance(node, yaml.MappingNode):
         return {}
-    return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    return {k.value: k.start_mark.line + offset for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
 
 
 def type_name(value: Any) -> str:

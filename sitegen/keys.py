@@ -1,0 +1,68 @@
+"""Memo keys for rendered routes, computed from exactly what a rendering can see.
+
+A route renders from its own context, the config and the templates, nothing else (routes.py keeps
+it so). Its key hashes those, with articles standing in by the digest of their file, so an
+unchanged key means unchanged bytes, without guessing which template uses what.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from sitegen import __version__
+from sitegen.content import Article
+from sitegen.index import Archive, Term
+from sitegen.routes import Page, Route
+
+
+def templates_key(dirs: list[Path]) -> str:
+    """A hash of every template file's path and bytes, in lookup order."""
+    digest = hashlib.sha256()
+    for folder in dirs:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(b"\1")
+    return digest.hexdigest()
+
+
+def build_key(config_key: str, templates: str) -> str:
+    """What every route depends on: sitegen's version, the settings and the templates."""
+    return hashlib.sha256(f"{__version__}\0{config_key}\0{templates}".encode()).hexdigest()
+
+
+def route_key(route: Route, site_key: str) -> str:
+    parts: list[str] = [site_key, route.kind, route.path, route.template or ""]
+    _describe(route.context, parts)
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_PLAIN = (str, int, float, bool, dt.datetime, dt.date, type(None))
+
+
+def _describe(value: Any, out: list[str]) -> None:
+    """Append a stable text description of value (articles by digest) to out."""
+    if isinstance(value, _PLAIN):
+        out.append(f"V{value!r}")
+    elif isinstance(value, Article):
+        out.append("A" + value.digest)
+    elif isinstance(value, Term):
+        out.append(f"T{value.kind}|{value.name}|{value.slug}|{value.url}|{len(value.articles)}")
+    elif isinstance(value, Archive):
+        out.append(f"Y{value.year}|{value.month}|{len(value.articles)}")
+    elif isinstance(value, Page):
+        out.append(f"P{value.number}|{value.count}|{value.first_path}")
+        _describe(value.items, out)
+    elif isinstance(value, (dict, MappingProxyType)):
+        for key in sorted(value):
+            out.append(f"K{key}")
+            _describe(value[key], out)
+    elif isinstance(value, (tuple, list)):
+        out.append(f"L{len(value)}")
+        for item in value:
+            _describe(item, out)
+    else:
+        raise TypeError(f"route context holds a {type(value).__name__}; add it to keys._describe")

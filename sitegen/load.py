@@ -1,0 +1,94 @@
+"""The load stage: every content file parsed (or taken from the memo) and every new body rendered to HTML.
+
+Parsing and Markdown are the only expensive, per-article steps, so they are done together, once per
+changed file, in parallel worker processes when there are many, with the results kept in the cache.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from sitegen.cache import BuildCache
+from sitegen.config import Config
+from sitegen.content import CONTENT_DIR, Article, ParsedFile, find_content_files, read_article
+from sitegen.errors import Problem
+from sitegen.markup import render_markdown
+from sitegen.workers import map_in_workers
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    articles: tuple[Article, ...]
+    digests: dict[str, tuple[str, int]]  # body key -> (summary, words)
+    problems: tuple[Problem, ...]
+    parsed: int  # files read and parsed this time
+    rendered: int  # bodies rendered to HTML this time
+
+
+def load_content(site_dir: Path, config: Config, cache: BuildCache, config_key: str, jobs: int,
+                 progress: Progress | None = None) -> Loaded:
+    """Articles of site_dir/content with their problems; parses and renders only what changed."""
+    if not (site_dir / CONTENT_DIR).is_dir():
+        problem = Problem(f"{CONTENT_DIR}/", None, "folder not found", "create it and put your articles in it")
+        return Loaded((), {}, (problem,), 0, 0)
+    keyed, problems = _file_keys(site_dir, config_key)
+    memo = cache.parsed_files()
+    missing = [(key, path) for key, path in keyed.items() if key not in memo]
+    fresh, rendered = _parse_and_render(site_dir, config, cache, missing, jobs, progress)
+    cache.update_parsed(fresh, stale=[k for k in memo if k not in keyed])
+    results = [fresh.get(key) or memo[key] for key in keyed]
+    articles = tuple(r.article for r in results if r.article)
+    problems += [p for r in results for p in r.problems]
+    digests = cache.markup_known(a.body_key for a in articles)
+    return Loaded(articles, digests, tuple(problems), len(missing), rendered)
+
+
+def _file_keys(site_dir: Path, config_key: str) -> tuple[dict[str, Path], list[Problem]]:
+    """A memo key per content file: its path, modification time and size, and the settings that shape parsing."""
+    keyed, problems = {}, []
+    for path in find_content_files(site_dir):
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            problems.append(Problem(path.relative_to(site_dir).as_posix(), None, f"cannot read file: {exc.strerror}"))
+            continue
+        keyed[f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\0{config_key}"] = path
+    return keyed, problems
+
+
+def _parse_and_render(site_dir: Path, config: Config, cache: BuildCache, missing: list[tuple[str, Path]],
+                      jobs: int, progress: Progress | None) -> tuple[dict[str, ParsedFile], int]:
+    fresh: dict[str, ParsedFile] = {}
+    rendered = 0
+
+    def work(chunk: list[tuple[str, Path]]) -> list[tuple[str, ParsedFile, tuple | None]]:
+        out = []
+        for key, path in chunk:
+            parsed = read_article(site_dir, path, config)
+            row = None
+            # A body already rendered (a touched file, a moved article) is not rendered again.
+            if parsed.article is not None and not cache.markup_known([parsed.article.body_key]):
+                html = render_markdown(parsed.body)
+                row = (parsed.article.body_key, html.html, html.summary, html.words)
+            out.append((key, ParsedFile(parsed.article, "", parsed.problems), row))  # the body is not kept
+        return out
+
+    done = 0
+    for results in map_in_workers(work, missing, jobs, chunk_size=64):
+        rows = []
+        for key, parsed, row in results:
+            fresh[key] = parsed
+            if row is not None:
+                rows.append(row)
+        cache.put_markup(rows)
+        rendered += len(rows)
+        done += len(results)
+        if progress:
+            progress("parse", done, len(missing))
+    return fresh, rendered
+
+

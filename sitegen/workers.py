@@ -1,0 +1,53 @@
+"""Spread work over worker processes on a cold build; run it in-process when there is little of it."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, Iterator, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Forking costs tens of milliseconds; below this many items one process is faster.
+MIN_ITEMS_FOR_WORKERS = 200
+
+_job: tuple[Callable, Sequence] | None = None
+
+
+def _die_with_parent() -> None:
+    """Workers of a killed build must not go on writing into its staging folder."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
+
+
+def _run(bounds: tuple[int, int]):
+    task, items = _job
+    return task(list(items[bounds[0]:bounds[1]]))
+
+
+def map_in_workers(task: Callable[[list[T]], R], items: Sequence[T], jobs: int, chunk_size: int) -> Iterator[R]:
+    """task(chunk) for chunks of items, in order of completion.
+
+    Workers are forked after the data exists, so they inherit task and items: only chunk bounds
+    go to them and only results come back, and nothing needs to be picklable but the results.
+    """
+    bounds = [(i, min(i + chunk_size, len(items))) for i in range(0, len(items), chunk_size)]
+    if jobs <= 1 or len(items) < MIN_ITEMS_FOR_WORKERS or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (task(list(items[a:b])) for a, b in bounds)
+        return
+    global _job
+    _job = (task, items)
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(bounds)), _die_with_parent) as pool:
+            yield from pool.imap_unordered(_run, bounds)
+    finally:
+        _job = None
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))

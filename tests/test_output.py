@@ -1,0 +1,196 @@
+"""The output folder is replaced whole: unchanged files keep their bytes and times, interrupted builds change nothing."""
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+from conftest import article
+from sitegen import output
+
+
+def mtimes(folder):
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_second_build_with_no_change_writes_nothing(site):
+    first = site.build()
+    before = mtimes(site.out)
+    second = site.build()
+    assert second.written == () and second.removed == ()
+    assert second.unchanged == len(before)
+    assert mtimes(site.out) == before
+
+
+def test_editing_one_article_rewrites_only_the_files_whose_bytes_change(site):
+    site.build()
+    before = mtimes(site.out)
+    path = site.root / "content" / "tianjin.md"
+    path.write_text(path.read_text().replace("Xi welcomed leaders.", "Xi welcomed many leaders."))
+    result = site.build()
+    assert "2025/08/30/tianjin/index.html" in result.written
+    assert "feed.xml" in result.written
+    assert "2026/01/06/ukraine-force/index.html" not in result.written
+    after = mtimes(site.out)
+    for rel in set(before) - set(result.written):
+        assert after[rel] == before[rel], rel
+    assert result.parsed == 1 and result.markup_rendered == 1, "only the edited file is parsed and rendered"
+    assert result.pages_rendered < 20, "only the pages that show the article are rendered again"
+
+
+def test_second_build_renders_nothing_and_a_cold_build_everything(site):
+    site.build()
+    warm = site.build()
+    assert (warm.parsed, warm.markup_rendered, warm.pages_rendered) == (0, 0, 0)
+    cold = site.build(use_cache=False)
+    assert cold.parsed == 3 and cold.markup_rendered == 3 and cold.pages_rendered == len(cold.routes)
+    assert cold.written == ()
+
+
+def test_a_corrupt_cache_is_rebuilt(site):
+    site.build()
+    good = site.tree_hash()
+    (site.root / ".sitegen-cache" / "cache.sqlite").write_bytes(b"this is not a database" * 100)
+    for leftover in (site.root / ".sitegen-cache").glob("cache.sqlite-*"):
+        leftover.unlink()
+    result = site.build()
+    assert result.ok and result.parsed == 3 and site.tree_hash() == good
+
+
+def test_files_changed_by_hand_in_the_output_are_rewritten(site):
+    site.build()
+    good = site.tree_hash()
+    (site.out / "index.html").write_text("vandalised")
+    (site.out / "feed.xml").unlink()
+    site.build()
+    assert site.tree_hash() == good
+
+
+def test_deleted_article_pages_are_removed(site):
+    site.build()
+    (site.root / "content" / "tianjin.md").unlink()
+    result = site.build()
+    assert "2025/08/30/tianjin/index.html" in result.removed
+    assert not (site.out / "2025/08/30/tianjin").exists()
+    assert not (site.out / "sources/punch").exists()
+
+
+def test_recovery_completes_a_build_killed_after_its_commit_point(site):
+    site.build()
+    site.write("content/new.md", article("New one", "2026-05-05"))
+    site.build()
+    new = site.tree_hash()
+    (site.root / "content" / "new.md").unlink()
+    site.build()
+    # Replay the second build's commit by hand, as if it had been killed right after the commit point.
+    stage = site.root / "build.staging-424242"
+    site.write("build.staging-424242/2026/05/05/new/index.html", (site.root / "x").as_posix())
+    (stage / "2026/05/05/new/index.html").unlink()
+    site.write("content/new.md", article("New one", "2026-05-05"))
+    result = site.build()
+    assert result.ok and site.tree_hash() == new
+    assert not list(site.root.glob("build.*"))
+
+
+def test_stale_staging_folders_are_removed(site):
+    site.build()
+    site.write("build.staging-99999/half.html", "<p>half")
+    result = site.build()
+    assert any("removed build.staging-99999" in n for n in result.notes)
+    assert not list(site.root.glob("build.*"))
+
+
+def _corpus(site, n):
+    for i in range(n):
+        site.write(f"content/story-{i:04d}.md", article(f"Story {i}", f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                                                        "Paragraph.\n\n" * 20, tags=[f"tag{i % 30}", "All"],
+                                                        source=f"Outlet {i % 7}"))
+
+
+def test_killed_builds_leave_the_old_or_the_new_site_never_a_mix(site):
+    _corpus(site, 250)
+    site.build()
+    old = site.tree_hash()
+    site.write("content/extra.md", article("The new story", "2026-06-06"))
+    started = time.perf_counter()
+    site.build()
+    duration = time.perf_counter() - started
+    new = site.tree_hash()
+    (site.root / "content" / "extra.md").unlink()
+    site.build()
+    assert site.tree_hash() == old
+    site.write("content/extra.md", article("The new story", "2026-06-06"))
+    rng = random.Random(7)
+    seen = set()
+    for _ in range(12):  # bounded: a dozen kills spread over a build; bench/ can run hundreds
+        proc = subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--site", str(site.root), "-q"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.15, 0.15 + duration * 1.5))  # interpreter start-up, then anywhere in the build
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        output.recover(site.root / "build")  # what the next run does first
+        state = site.tree_hash()
+        assert state in (old, new)
+        seen.add(state)
+        if state == new:  # put the old site back for the next round
+            (site.root / "content" / "extra.md").unlink()
+            site.build()
+            site.write("content/extra.md", article("The new story", "2026-06-06"))
+    result = site.build()
+    assert result.ok and site.tree_hash() == new
+    assert not list(site.root.glob("build.*"))
+
+
+def test_two_builds_at_once_do_not_interleave(site):
+    _corpus(site, 60)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(site.build())) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert [r.ok for r in results] == [True, True]
+    assert not list(site.root.glob("build.*"))
+    fresh = site.tree_hash()
+    site.build()
+    assert site.tree_hash() == fresh
+
+
+def test_ctrl_c_during_build_exits_130_and_keeps_old_output(site):
+    _corpus(site, 250)
+    site.build()
+    old = site.tree_hash()
+    site.write("content/extra.md", article("The new story", "2026-06-06"))
+    proc = subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--site", str(site.root)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.6)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:  # the build beat the signal on a fast machine; nothing to check then
+        return
+    assert proc.returncode == 130, err
+    assert "Interrupted" in err and "Traceback" not in err
+    assert site.tree_hash() == old
+    assert not list(site.root.glob("build.*"))
+
+
+def test_full_disk_is_a_clear_error_and_keeps_the_old_output(site):
+    site.build()
+    old = site.tree_hash()
+    site.write("content/big.md", article("Big", "2026-07-07", "word " * 20000))
+
+    def limit_file_size():  # writes past 16 KiB fail with EFBIG, as on a full disk
+        import resource
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384))
+
+    proc = subprocess.run([sys.executable, "-m", "sitegen", "build", "--site", str(site.root)],
+                          capture_output=True, text=True, preexec_fn=limit_file_size, timeout=60)
+    assert proc.returncode == 1, proc.stderr
+    assert "cannot write the" in proc.stderr  # the cache or the site, whichever fills the disk first
+    assert "Traceback" not in proc.stderr
+    assert site.tree_hash() == old
+    assert not list(site.root.glob("build.*"))
