@@ -122,13 +122,24 @@ def run_build_step_of_the_workflow(tmp_path: Path, command: str) -> None:
     assert 'href="/project/tags/' in home, "links carry the project-pages path prefix"
 
 
-def test_wheel_ships_the_workflow_and_the_starter_site(tmp_path):
+def test_installed_wheel_inits_a_site_with_the_packaged_workflow(tmp_path):
+    """Installed from the wheel, far from the repository, init still writes the repository's workflow."""
     proc = subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path),
                            str(REPO)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    wheel = zipfile.ZipFile(next(tmp_path.glob("sitegen-*.whl")))
-    assert wheel.read("sitegen/_pages_workflow.yml") == (REPO / WORKFLOW).read_bytes()
-    assert {"sitegen/starter/site.yaml", "sitegen/starter/gitignore"} <= set(wheel.namelist())
+    wheel = next(tmp_path.glob("sitegen-*.whl"))
+    assert zipfile.ZipFile(wheel).read("sitegen/_pages_workflow.yml") == (REPO / WORKFLOW).read_bytes()
+    target = tmp_path / "installed"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True)
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); from sitegen.cli import main; "
+              "main(['init', sys.argv[2], '--github-pages']); raise SystemExit(main(['build', '--site', sys.argv[2]]))")
+    site = tmp_path / "site"
+    proc = subprocess.run([sys.executable, "-c", script, str(target), str(site)], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (site / WORKFLOW).read_bytes() == (REPO / WORKFLOW).read_bytes()
+    assert (site / "build/index.html").is_file()
     assert pages_workflow_file() == REPO / WORKFLOW, "a checkout uses the repository's file itself"
 
 
