@@ -16,7 +16,8 @@ serve: $(VENV)/.installed
 	$(BIN)/sitegen serve
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python bench/run.py
+	bash bench/setup
+	$(BIN)/python bench/run.py --write docs/benchmarks.md
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

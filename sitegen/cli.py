@@ -5,19 +5,21 @@ Exit codes: 0 success, 1 a problem in the user's input, 2 a bug in sitegen (with
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 import traceback
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.errors import format_problems
+from sitegen.errors import SiteError, format_problems
 
 EXAMPLES_BUILD = """examples:
   sitegen build                                  build ./ into ./build
   sitegen build --site ~/digest --output /tmp/out
   sitegen build --base-url https://user.github.io/digest/
   sitegen build --drafts --future                preview everything
+  sitegen build --no-cache -q                    a cold build, printing only problems
 """
 
 
@@ -50,9 +52,12 @@ def make_parser() -> argparse.ArgumentParser:
     add_site_options(build)
     build.add_argument("--output", "-o", type=Path, help="output folder (default: SITE/build)")
     build.add_argument("--base-url", help="override base_url from site.yaml")
+    build.add_argument("--no-cache", action="store_true", help="ignore .sitegen-cache/ and build everything afresh")
+    build.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for big builds (default: one per core)")
     build.set_defaults(handler=run_build)
     add_deploy_command(commands)
     add_init_command(commands)
+    add_import_commands(commands)
     return parser
 
 
@@ -67,8 +72,26 @@ def run_build(args: argparse.Namespace) -> int:
     from sitegen.build import BuildOptions, build
 
     result = build(args.site, BuildOptions(output=args.output, drafts=args.drafts, future=args.future,
-                                           base_url=args.base_url))
+                                           base_url=args.base_url, use_cache=not args.no_cache, jobs=args.jobs,
+                                           progress=progress_printer(args.quiet)))
     return report_build(result, args.quiet)
+
+
+def progress_printer(quiet: bool):
+    """A progress line on a terminal for long builds; nothing when quiet or when output is not a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    labels = {"parse": "Reading articles", "render": "Rendering pages"}
+
+    def show(stage: str, done: int, total: int) -> None:
+        if total < 500:
+            return
+        width = 30
+        filled = width * done // total
+        end = "\n" if done >= total else ""
+        print(f"\r{labels.get(stage, stage):<17} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+              end=end, file=sys.stderr, flush=True)
+    return show
 
 
 def report_build(result, quiet: bool) -> int:
@@ -82,7 +105,7 @@ def report_build(result, quiet: bool) -> int:
     if not quiet:
         for note in result.notes:
             print(note)
-        print(f"Built {result.pages} pages in {result.duration:.2f}s: {len(result.written)} written, "
+        print(f"Built {result.pages} files in {result.duration:.2f}s: {len(result.written)} written, "
               f"{result.unchanged} unchanged, {len(result.removed)} removed -> {display_path(result.output)}")
     return 0
 
@@ -199,6 +222,96 @@ def run_init(args: argparse.Namespace) -> int:
     for step in result.next_steps:
         print(step)
     return 0
+
+
+EXAMPLES_IMPORT = """examples:
+  sitegen import digest.txt                          one file per article in content/
+  sitegen import digest.txt --date 2026-01-12        the date of articles that carry none
+  sitegen import digest.txt --date 2026-01-06 --date 2025-12-29   one date per article, in order
+  sitegen import https://www.aljazeera.com/xml/rss/all.xml --tags World
+  sitegen import feed.xml digest.txt --dry-run       show what would be written, write nothing
+"""
+
+EXAMPLES_NEW = """examples:
+  sitegen new "Markets close higher"
+  sitegen new "UK, France pledge ‘reassurance force’" --source AlJazeera --tags Ukraine,France
+  sitegen new "Summit opens in Tianjin" --date 2025-08-30 --site ~/digest
+"""
+
+
+def add_import_commands(commands) -> None:
+    """`import` and `new`: articles into content/, by the importer's rules."""
+    command = commands.add_parser(
+        "import", help="turn digests and RSS/Atom feeds into articles in content/", epilog=EXAMPLES_IMPORT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write one Markdown file per article into content/. An article imported before (same "
+                    "headline, same outlet) is not written again, and a file is never overwritten.")
+    command.add_argument("inputs", nargs="+", metavar="FILE_OR_URL", help="a digest or feed file, or a feed's http(s) URL")
+    command.add_argument("--site", "-s", type=Path, default=Path("."), help="the site folder (default: .)")
+    command.add_argument("--date", action="append", default=[], metavar="DATE",
+                         help="date for articles that carry none (2026-01-12, or 2026-01-12T18:00:00+00:00); "
+                              "repeat it to give each undated article its own, in order (default: now)")
+    command.add_argument("--tags", type=tag_list, default=(), help="comma-separated tags for every article")
+    command.add_argument("--dry-run", "-n", action="store_true", help="print what would be written; write nothing")
+    command.add_argument("--allow-private-network", action="store_true",
+                         help="allow URLs on local and private addresses (refused by default)")
+    command.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    command.set_defaults(handler=run_import)
+
+    new = commands.add_parser("new", help="create an article file to write by hand; prints its path",
+                              epilog=EXAMPLES_NEW, formatter_class=argparse.RawDescriptionHelpFormatter,
+                              description="Create content/<slug>.md with complete front matter. Opens nothing.")
+    new.add_argument("title", metavar="HEADLINE", help="the article's title")
+    new.add_argument("--source", help="the outlet (aliases from site.yaml are normalised)")
+    new.add_argument("--tags", type=tag_list, default=(), help="comma-separated tags")
+    new.add_argument("--date", help="2026-01-12 or 2026-01-12T18:00:00+00:00 (default: now)")
+    new.add_argument("--site", "-s", type=Path, default=Path("."), help="the site folder (default: .)")
+    new.set_defaults(handler=run_new)
+
+
+def tag_list(text: str) -> tuple[str, ...]:
+    return tuple(tag.strip() for tag in text.split(",") if tag.strip())
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from sitegen.importers import WRITE, FetchLimits, ImportOptions, import_inputs
+
+    options = ImportOptions(dates=tuple(args.date), tags=args.tags, dry_run=args.dry_run,
+                            limits=FetchLimits(allow_private_network=args.allow_private_network))
+    try:
+        report = import_inputs(args.site, args.inputs, options)
+    except SiteError as exc:
+        return report_problems(exc.problems, "Import failed")
+    for line in format_problems(report.warnings):
+        print(line, file=sys.stderr)
+    for item in report.planned:
+        if item.needs_attention:  # even with --quiet
+            print(f"{item.path}: {item.describe()} ({item.title})", file=sys.stderr)
+        elif not args.quiet:
+            print(f"{item.describe(report.dry_run)} {item.path}")
+    if not args.quiet:
+        written = sum(item.action == WRITE for item in report.planned)
+        verb = "would write" if report.dry_run else "wrote"
+        print(f"{len(report.planned)} articles: {verb} {written}, {len(report.planned) - written} already there.")
+    return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from sitegen.importers import new_article
+
+    try:
+        path = new_article(args.site, args.title, args.source, args.tags, args.date)
+    except SiteError as exc:
+        return report_problems(exc.problems, "Nothing created")
+    print(os.path.relpath(path))
+    return 0
+
+
+def report_problems(problems, outcome: str) -> int:
+    for line in format_problems(problems):
+        print(line, file=sys.stderr)
+    print(f"{outcome}: {len(problems)} problem{'s' * (len(problems) != 1)}.", file=sys.stderr)
+    return 1
 
 
 def display_path(path: Path) -> str:

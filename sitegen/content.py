@@ -63,7 +63,7 @@ class ParsedFile:
 def find_content_files(site_dir: Path) -> list[Path]:
     """Every *.md below content/, sorted, skipping hidden and '_' files and folders (editor droppings, drafts of drafts)."""
     found: list[str] = []
-    pending = [str(site_dir / CONTENT_DIR)]
+    pending = [str(site_dir / CONTENT_DIR)] if (site_dir / CONTENT_DIR).is_dir() else []
     while pending:  # os.scandir: pathlib's rglob is several times slower on archives of 10,000 files
         with os.scandir(pending.pop()) as entries:
             for entry in entries:

@@ -47,7 +47,12 @@ def render_markdown(body: str) -> Rendered:
 def first_paragraph_text(html_text: str) -> str:
     """The first paragraph as plain text, cut at a word boundary near SUMMARY_CHARS."""
     match = _FIRST_PARAGRAPH.search(html_text)
-    text = " ".join(html.unescape(_TAG.sub("", match.group(1))).split()) if match else ""
+    return shorten_summary(html.unescape(_TAG.sub("", match.group(1))) if match else "")
+
+
+def shorten_summary(text: str) -> str:
+    """Plain text on one line, cut at a word boundary near SUMMARY_CHARS."""
+    text = " ".join(text.split())
     if len(text) <= SUMMARY_CHARS:
         return text
     return text[:SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
