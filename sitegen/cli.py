@@ -154,10 +154,7 @@ def run_deploy(args: argparse.Namespace) -> int:
 def report_deploy(result, quiet: bool) -> int:
     """Print the outcome of a deploy; the exit code."""
     if not result.ok:
-        for line in format_problems(result.problems):
-            print(line, file=sys.stderr)
-        print("Deploy failed: nothing was published.", file=sys.stderr)
-        return 1
+        return report_problems(result.problems, "Deploy failed, nothing was published")
     if result.outcome == "dry-run":  # the list is what a dry run is for, so even --quiet prints it
         changes = result.changes
         for label, paths in (("added", changes.added), ("changed", changes.changed), ("removed", changes.removed)):
@@ -204,15 +201,12 @@ def add_init_command(commands) -> None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from sitegen.errors import SiteError
     from sitegen.scaffold import create_site
 
     try:
         result = create_site(args.dir, templates=args.templates, github_pages=args.github_pages)
     except SiteError as exc:
-        for line in format_problems(exc.problems):
-            print(line, file=sys.stderr)
-        return 1
+        return report_problems(exc.problems, "Nothing created")
     for rel in result.kept:
         print(f"  kept     {rel} (already there)")
     for rel in result.created:

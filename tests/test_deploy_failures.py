@@ -56,7 +56,7 @@ def test_rejected_push_fails_cleanly_and_force_overrides_it(repos, capfd, monkey
     assert run_cli("--site", str(repos.path)) == 1
     err = capfd.readouterr().err
     assert "has commits this deploy does not include" in err and "run sitegen deploy again" in err
-    assert "--force" in err and "Deploy failed: nothing was published." in err
+    assert "--force" in err and "Deploy failed, nothing was published: 1 problem." in err
     assert repos.history()[0] == "Hand fix 1", "the remote keeps the colleague's commit"
     assert repos.tip(repo=repos.path) == local, "the local branch did not move"
     assert repos.source_state() == before
@@ -151,7 +151,7 @@ def test_build_problems_stop_the_deploy_before_git_is_touched(repos, capfd):
     repos.commit("Broken article")
     assert run_cli("--site", str(repos.path)) == 1
     err = capfd.readouterr().err
-    assert "content/broken.md" in err and "date" in err and "Deploy failed: nothing was published." in err
+    assert "content/broken.md" in err and "date" in err and "Deploy failed, nothing was published: 1 problem." in err
     assert repos.tip() is None and repos.tip(repo=repos.path) is None
 
 
