@@ -10,6 +10,7 @@ import traceback
 from pathlib import Path
 
 from sitegen import __version__
+from sitegen.cli_serve import add_serve_command
 from sitegen.errors import format_problems
 
 EXAMPLES_BUILD = """examples:
@@ -50,6 +51,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--output", "-o", type=Path, help="output folder (default: SITE/build)")
     build.add_argument("--base-url", help="override base_url from site.yaml")
     build.set_defaults(handler=run_build)
+    add_serve_command(commands)
     return parser
 
 
