@@ -136,16 +136,22 @@ class SiteApp:
 
     decorate turns every HTML body into what the browser gets (serve adds its reload script and the
     error overlay); it is read on each request, so the caller can swap it when a build finishes.
+    accept_host says which Host headers get an answer at all (403 otherwise).
     """
 
-    def __init__(self, root: Path, prefix: str = "/", decorate: Callable[[bytes], bytes] = lambda body: body):
+    def __init__(self, root: Path, prefix: str = "/", decorate: Callable[[bytes], bytes] = lambda body: body,
+                 accept_host: Callable[[str], bool] = lambda host: True):
         self.root = os.path.realpath(root)
         self.prefix = prefix if prefix.endswith("/") else prefix + "/"
         self.decorate = decorate
+        self.accept_host = accept_host
 
     def __call__(self, environ: dict, start_response) -> list[bytes]:
         try:
-            response = self.respond(environ.get("REQUEST_METHOD", ""), request_target(environ))
+            if self.accept_host(environ.get("HTTP_HOST", "")):
+                response = self.respond(environ.get("REQUEST_METHOD", ""), request_target(environ))
+            else:
+                response = _plain(HTTPStatus.FORBIDDEN, "this server does not answer to that Host name")
         except Exception:  # noqa: BLE001 - a bug must not leave the browser hanging without an answer
             traceback.print_exc(file=sys.stderr)
             response = _plain(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error in sitegen serve (see the terminal)")

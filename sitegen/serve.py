@@ -13,11 +13,13 @@ The parts, and why (python-livereload is the project's chosen package for live r
   previous one, so a broken-then-mended save leaves the error on screen; its WSGI wrapper adds the
   script to any response containing `</head>` (text files too) and gives HEAD a Content-Length of 0;
   its `listen()` cannot report the port it got, raise the listen backlog or let a 70 kB URL reach
-  the app (tornado drops the connection instead of answering 414); and it turns tornado's debug
-  autoreload on, which re-executes the process when a module file changes. So this module assembles
-  the same pieces itself: a tornado Application with livereload's handlers (the WebSocket with a
-  same-origin check), our WSGI app for the files (sitegen.fileserver), our polling watcher with
-  debounce (sitegen.serve_watch) and builds on the watcher's thread (sitegen.serve_builds).
+  the app (tornado drops the connection instead of answering 414); with an app it turns tornado's
+  debug autoreload on by default, which re-executes the process when a module file changes.
+- So this module assembles the same pieces itself: a tornado Application with livereload's handlers
+  (the WebSocket with a same-origin check), our WSGI app for the files (sitegen.fileserver), our
+  polling watcher with debounce (sitegen.serve_watch) and builds on the watcher's thread
+  (sitegen.serve_builds). livereload keeps its connected pages in a class attribute, so a process
+  runs one preview server at a time (the CLI does; the tests start `sitegen serve` as a child process).
 """
 from __future__ import annotations
 
@@ -90,10 +92,11 @@ class PreviewServer:
         self.options, self.on_rebuild = options, on_rebuild
         self._sockets = bind_sockets(options.port, options.host or None, backlog=LISTEN_BACKLOG)
         self.port = self._sockets[0].getsockname()[1]
+        self._exposed = self.exposure_warning() is not None
         self._workdir = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
         self.builder = PreviewBuilder(self.site_dir, self._workdir / "site", f"http://{self._url_host()}:{self.port}",
                                       BuildOptions(drafts=options.drafts, future=options.future))
-        self.app = SiteApp(self.builder.output)
+        self.app = SiteApp(self.builder.output, accept_host=self._accepts_host)
         self._watcher: SiteWatcher | None = None
         self._loop: IOLoop | None = None
         self._stopped: asyncio.Event | None = None
@@ -177,6 +180,19 @@ class PreviewServer:
         self.on_rebuild(rebuild)
         return rebuild
 
+    def _accepts_host(self, host_header: str) -> bool:
+        """On loopback, only loopback names: a web page whose domain is re-pointed at 127.0.0.1 (DNS
+        rebinding) could otherwise read the preview, drafts included. Once exposed, any name reaches it."""
+        host = host_of(host_header)
+        if not host or host == self.options.host or self._exposed:
+            return True
+        if host == "localhost" or host.endswith(".localhost"):
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
     def _url_host(self) -> str:
         host = self.options.host
         if host in WILDCARD_HOSTS:
@@ -191,6 +207,16 @@ def exposure_warning(addresses: list[str], port: int) -> str | None:
         return None
     return (f"WARNING: listening on {', '.join(exposed)} port {port}: anyone who can reach this machine "
             "can read the preview, drafts included. Use --host 127.0.0.1 to keep it to this machine.")
+
+
+_HOST_HEADER = re.compile(r"\[(?P<ipv6>[0-9a-f:.]+)\](?::\d+)?|(?P<name>[^:\[\]]+)(?::\d+)?")
+
+
+def host_of(host_header: str) -> str:
+    """'127.0.0.1:8000' -> '127.0.0.1', '[::1]:8000' -> '::1', 'Example.org' -> 'example.org'; as is if malformed."""
+    host = host_header.strip().lower()
+    match = _HOST_HEADER.fullmatch(host)
+    return (match.group("ipv6") or match.group("name")) if match else host
 
 
 def _reload_browsers(paths: tuple[str, ...]) -> None:

@@ -8,9 +8,10 @@ import pytest
 from sitegen.fileserver import BadRequest, SiteApp, content_type, decode_path
 
 
-def call(app: SiteApp, path: str, method: str = "GET", raw: bool = True) -> tuple[str, dict, bytes]:
+def call(app: SiteApp, path: str, method: str = "GET", raw: bool = True, host: str = "127.0.0.1"
+         ) -> tuple[str, dict, bytes]:
     """raw: the server passes the target as sent (tornado, gunicorn); else only the decoded PATH_INFO (wsgiref)."""
-    environ = {"REQUEST_METHOD": method, "PATH_INFO": path.split("?")[0]}
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path.split("?")[0], "HTTP_HOST": host}
     if raw:
         environ["REQUEST_URI"] = path
     answer = {}
@@ -80,6 +81,13 @@ def test_symlinks_out_are_refused_and_links_within_are_followed(output, tmp_path
     assert call(app := SiteApp(output), "/out-link")[0] == "404 Not Found"
     assert call(app, "/out-dir/secret.txt")[0] == "404 Not Found"
     assert call(app, "/in-link.css")[2] == b"p{}"
+
+
+def test_hosts_it_does_not_accept_get_403(output):
+    app = SiteApp(output, accept_host=lambda host: host == "good")
+    assert call(app, "/", host="good")[0] == "200 OK"
+    status, _, body = call(app, "/", host="bad")
+    assert status == "403 Forbidden" and b"home" not in body
 
 
 def test_no_site_yet_is_503_with_a_page_that_can_carry_the_overlay(tmp_path):

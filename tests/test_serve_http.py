@@ -10,7 +10,7 @@ import pytest
 from conftest import SITE_YAML, Site, article
 from servehelp import Serve
 from sitegen.cli import make_parser
-from sitegen.serve import exposure_warning
+from sitegen.serve import PreviewServer, ServeOptions, exposure_warning, host_of
 
 PREFIXED_YAML = SITE_YAML.replace("https://example.org/", "https://user.github.io/news-digest/")
 ARTICLE = "2026/01/06/ukraine-force/"
@@ -132,7 +132,18 @@ def test_binds_to_loopback_unless_told_otherwise_and_warns_when_exposed():
     assert warning.startswith("WARNING") and "0.0.0.0" in warning and "drafts" in warning
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_loopback_preview_answers_only_to_loopback_host_names(tmp_path):
+    assert [host_of(h) for h in ("127.0.0.1:8000", "[::1]:80", "LocalHost", "[::1].evil", "a:b:c")] == \
+        ["127.0.0.1", "::1", "localhost", "[::1].evil", "a:b:c"]
+    with PreviewServer(tmp_path, ServeOptions(port=0)) as server:
+        accepts = server.app.accept_host
+        assert all(map(accepts, ["127.0.0.1:1", "127.9.9.9", "localhost:8000", "news.localhost", "[::1]:8000", ""]))
+        assert not any(map(accepts, ["evil.example", "evil.example:8000", "10.0.0.1", "127.0.0.1.nip.io"]))
+        server._exposed = True  # as after --host 0.0.0.0, which tests do not bind: every name may reach it
+        assert accepts("evil.example")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_ctrl_c_or_kill_stops_cleanly_with_exit_code_0(tmp_path, sig):
     site = make_site(tmp_path / "site")
     server = Serve(site.root, "--quiet")

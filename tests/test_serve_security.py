@@ -152,12 +152,16 @@ def test_methods_other_than_get_and_head_get_405(served, method):
     assert MARKER.encode() not in answer
 
 
-def test_a_forged_host_gets_the_same_page_and_is_never_echoed(served):
+def test_a_foreign_host_name_is_refused_and_never_echoed(served):
+    """DNS rebinding: a page on evil.example re-pointed at 127.0.0.1 must not read the preview (drafts)."""
     status, answer = raw_get(served, served.prefix + ARTICLE)
-    forged_status, forged = raw_get_with_host(served, served.prefix + ARTICLE, "evil.example")
-    assert status == forged_status == 200
-    assert b"evil.example" not in forged
-    assert answer.split(b"\r\n\r\n", 1)[1] == forged.split(b"\r\n\r\n", 1)[1]
+    for host in ("localhost", f"localhost:{served.port}", f"127.0.0.1:{served.port}", f"[::1]:{served.port}",
+                 "preview.localhost"):
+        same_status, same = raw_get_with_host(served, served.prefix + ARTICLE, host)
+        assert same_status == status == 200 and same.split(b"\r\n\r\n", 1)[1] == answer.split(b"\r\n\r\n", 1)[1]
+    for host in ("evil.example", f"evil.example:{served.port}", "127.0.0.1.evil.example", "[::1].evil"):
+        forged_status, forged = raw_get_with_host(served, served.prefix + ARTICLE, host)
+        assert forged_status == 403 and b"evil" not in forged and b"UK, France" not in forged, host
 
 
 def raw_get_with_host(server: Serve, target: str, host: str) -> tuple[int, bytes]:
@@ -193,8 +197,8 @@ def test_no_force_reload_url_exists(served):
         watcher.send(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
         watcher.recv()
         watcher.send(json.dumps({"command": "info", "url": served.url}))
-        status, _ = raw_get_with_host(served, "/forcereload?path=*", "evil.example")
-        assert status == 404
+        assert raw_get(served, "/forcereload?path=*")[0] == 404
+        assert raw_get_with_host(served, "/forcereload?path=*", "evil.example")[0] == 403
         watcher.settimeout(0.5)
         with pytest.raises(websocket.WebSocketTimeoutException):
             watcher.recv()  # no reload was sent
