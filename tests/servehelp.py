@@ -16,6 +16,11 @@ from urllib.parse import urlsplit
 
 STARTUP_SECONDS = 30
 
+# `sitegen ...` with Ctrl-C working even when the tests run in the background of a script, where the
+# shell starts every child with SIGINT ignored (and Python then never raises KeyboardInterrupt).
+AS_FROM_A_TERMINAL = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                      "from sitegen.cli import main; raise SystemExit(main(sys.argv[1:]))")
+
 
 @dataclass
 class Reply:
@@ -34,8 +39,9 @@ class Serve:
     def __init__(self, site: Path, *args: str, env_tmpdir: Path | None = None):
         """env_tmpdir: where serve makes its private output folder (its TMPDIR), for tests that look around it."""
         env = {**os.environ, "TMPDIR": str(env_tmpdir)} if env_tmpdir else None
-        self.process = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--site", str(site), "--port", "0",
-                                         *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        self.process = subprocess.Popen([sys.executable, "-c", AS_FROM_A_TERMINAL, "serve", "--site", str(site),
+                                         "--port", "0", *args],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         self.stdout: list[str] = []
         self.stderr: list[str] = []
         self._readers = [threading.Thread(target=self._collect, args=(stream, lines), daemon=True)
