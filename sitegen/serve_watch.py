@@ -19,9 +19,10 @@ from typing import Callable
 
 WATCHED = ("content", "templates", "static", "site.yaml")
 
-# Editor droppings and hidden files: never content, so never a reason to rebuild.
+# Hidden files and editors' droppings: never published, so never a reason to rebuild. Kept short on
+# purpose: a file wrongly ignored leaves the preview stale, one wrongly watched costs a no-op rebuild.
 IGNORED_PREFIXES = (".", "#")
-IGNORED_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".part", ".crswap")
+IGNORED_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".crswap", ".kate-swp", "___jb_tmp___", "___jb_old___")
 IGNORED_NAMES = ("4913",)  # vim's probe file, written and removed on every save
 
 Snapshot = dict[str, tuple[int, int, int]]
