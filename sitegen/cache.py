@@ -59,7 +59,8 @@ class BuildCache:
                 raise cache_problem(self.folder, exc) from None
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        # serve builds on its own thread; builds never overlap (output_lock), so sharing is safe
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=OFF")  # a lost write only costs a recomputation
         db.executescript(_SCHEMA)

@@ -12,6 +12,7 @@ import traceback
 from pathlib import Path
 
 from sitegen import __version__
+from sitegen.cli_serve import add_serve_command
 from sitegen.errors import SiteError, format_problems
 
 EXAMPLES_BUILD = """examples:
@@ -55,9 +56,10 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-cache", action="store_true", help="ignore .sitegen-cache/ and build everything afresh")
     build.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for big builds (default: one per core)")
     build.set_defaults(handler=run_build)
+    add_import_commands(commands)
+    add_serve_command(commands)
     add_deploy_command(commands)
     add_init_command(commands)
-    add_import_commands(commands)
     return parser
 
 
