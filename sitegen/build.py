@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Callable
 
 from sitegen.cache import CACHE_DIR, BuildCache
-from sitegen.config import Config, load_config
+from sitegen.config import load_config
+from sitegen.content import ContentFile, scan_content
 from sitegen.errors import Problem, SiteError
 from sitegen.index import build_index, select_articles
 from sitegen.keys import build_key, route_key, templates_key
@@ -75,13 +76,14 @@ def build(site_dir: Path | str, options: BuildOptions = BuildOptions(), cache: B
                 notes = recover(output)
                 if take_replay_marker(output):
                     memo.forget_manifest(output)
-                state = input_state(site_dir, f"{options.drafts}|{options.future}|{options.base_url}|{output}")
+                content, unreadable = scan_content(site_dir)
+                state = input_state(site_dir, f"{options.drafts}|{options.future}|{options.base_url}|{output}", content)
                 if output_is_current(memo, output, state, options.now):
                     files = len(memo.manifest(output))
                     return BuildResult(True, output, notes=tuple(notes), pages=files, unchanged=files,
                                        duration=time.perf_counter() - started)
                 forget_state(memo, output)  # until this build has committed, its output is not known
-                result = _run_stages(site_dir, output, options, memo)
+                result = _run_stages(site_dir, content, unreadable, output, options, memo)
                 remember_state(memo, output, state, result.pop("next_due"))
         except SiteError as exc:
             return BuildResult(False, output, exc.problems, duration=time.perf_counter() - started)
@@ -108,19 +110,20 @@ class _open_cache:
             self.tmp.cleanup()
 
 
-def _run_stages(site_dir: Path, output: Path, options: BuildOptions, cache: BuildCache) -> dict:
+def _run_stages(site_dir: Path, content: list[ContentFile], unreadable: list[Problem], output: Path,
+                options: BuildOptions, cache: BuildCache) -> dict:
     config = load_config(site_dir)
     if options.base_url:
         config = config.with_base_url(options.base_url)
     jobs = options.jobs or default_jobs()
     config_key = hashlib.sha256(repr(config).encode()).hexdigest()
-    loaded = load_content(site_dir, config, cache, config_key, jobs, options.progress)
+    loaded = load_content(site_dir, content, config, cache, config_key, jobs, options.progress)
     now = options.now
     articles = select_articles(loaded.articles, drafts=options.drafts, future=options.future, now=now)
     index = build_index(articles, config)
     routes = plan_routes(index, config)
     statics = find_static_files(site_dir)
-    problems = list(loaded.problems) + find_collisions(routes, statics)
+    problems = unreadable + list(loaded.problems) + find_collisions(routes, statics)
     env = make_environment(site_dir, config)
     if problems:
         raise SiteError(problems)

@@ -14,19 +14,19 @@ from pathlib import Path
 from sitegen import __version__
 from sitegen.cache import BuildCache
 from sitegen.config import CONFIG_FILE
-from sitegen.content import find_content_files
+from sitegen.content import ContentFile
 from sitegen.statics import STATIC_DIR
 from sitegen.theme import template_dirs
 
 
-def input_state(site_dir: Path, settings: str) -> str:
+def input_state(site_dir: Path, settings: str, content: list[ContentFile]) -> str:
     """Hash of sitegen's version, the build's settings, site.yaml and every input file's name, size and time."""
     digest = hashlib.sha256(f"{__version__}\0{settings}\0".encode())
     config = site_dir / CONFIG_FILE
     digest.update(config.read_bytes() if config.exists() else b"-")
+    digest.update("".join(f"{f.path}\0{f.size}\0{f.mtime_ns}\n" for f in content).encode("utf-8", "surrogatepass"))
     folders = [*template_dirs(site_dir), site_dir / STATIC_DIR]
-    files = [*find_content_files(site_dir), *(p for folder in folders for p in _files(folder))]
-    for path in files:
+    for path in (p for folder in folders for p in _files(folder)):
         try:
             stat = path.stat()
         except OSError:

@@ -17,7 +17,7 @@ def mtimes(folder):
 
 
 def test_second_build_with_no_change_writes_nothing(site):
-    first = site.build()
+    site.build()
     before = mtimes(site.out)
     second = site.build()
     assert second.written == () and second.removed == ()
