@@ -8,12 +8,13 @@ import signal
 import threading
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 from sitegen.cache import CACHE_DIR, BuildCache
-from sitegen.config import Config, load_config
+from sitegen.config import load_config
+from sitegen.content import ContentFile, scan_content
 from sitegen.errors import Problem, SiteError
 from sitegen.index import build_index, select_articles
 from sitegen.keys import build_key, route_key, templates_key
@@ -21,6 +22,7 @@ from sitegen.load import load_content
 from sitegen.output import OutputWriter, output_lock, recover, take_replay_marker, write_problem
 from sitegen.render import RenderInput, render_route
 from sitegen.routes import Route, StaticFile, find_collisions, plan_routes
+from sitegen.state import forget_state, input_state, output_is_current, remember_state
 from sitegen.statics import find_static_files
 from sitegen.theme import make_environment, template_dirs, template_problem
 from sitegen.views import ArticleViews
@@ -66,6 +68,7 @@ def build(site_dir: Path | str, options: BuildOptions = BuildOptions(), cache: B
     started = time.perf_counter()
     site_dir = Path(site_dir).resolve()
     output = Path(options.output).resolve() if options.output else site_dir / OUTPUT_DIR
+    options = replace(options, now=options.now or dt.datetime.now(dt.timezone.utc))
     with _open_cache(site_dir, options, cache) as memo:
         try:
             _check_output_location(site_dir, output)
@@ -73,7 +76,15 @@ def build(site_dir: Path | str, options: BuildOptions = BuildOptions(), cache: B
                 notes = recover(output)
                 if take_replay_marker(output):
                     memo.forget_manifest(output)
-                result = _run_stages(site_dir, output, options, memo)
+                content, unreadable = scan_content(site_dir)
+                state = input_state(site_dir, f"{options.drafts}|{options.future}|{options.base_url}|{output}", content)
+                if output_is_current(memo, output, state, options.now):
+                    files = len(memo.manifest(output))
+                    return BuildResult(True, output, notes=tuple(notes), pages=files, unchanged=files,
+                                       duration=time.perf_counter() - started)
+                forget_state(memo, output)  # until this build has committed, its output is not known
+                result = _run_stages(site_dir, content, unreadable, output, options, memo)
+                remember_state(memo, output, state, result.pop("next_due"))
         except SiteError as exc:
             return BuildResult(False, output, exc.problems, duration=time.perf_counter() - started)
     return BuildResult(**{**result, "notes": tuple(notes) + result["notes"], "duration": time.perf_counter() - started})
@@ -99,19 +110,20 @@ class _open_cache:
             self.tmp.cleanup()
 
 
-def _run_stages(site_dir: Path, output: Path, options: BuildOptions, cache: BuildCache) -> dict:
+def _run_stages(site_dir: Path, content: list[ContentFile], unreadable: list[Problem], output: Path,
+                options: BuildOptions, cache: BuildCache) -> dict:
     config = load_config(site_dir)
     if options.base_url:
         config = config.with_base_url(options.base_url)
     jobs = options.jobs or default_jobs()
     config_key = hashlib.sha256(repr(config).encode()).hexdigest()
-    loaded = load_content(site_dir, config, cache, config_key, jobs, options.progress)
-    now = options.now or dt.datetime.now(dt.timezone.utc)
+    loaded = load_content(site_dir, content, config, cache, config_key, jobs, options.progress)
+    now = options.now
     articles = select_articles(loaded.articles, drafts=options.drafts, future=options.future, now=now)
     index = build_index(articles, config)
     routes = plan_routes(index, config)
     statics = find_static_files(site_dir)
-    problems = list(loaded.problems) + find_collisions(routes, statics)
+    problems = unreadable + list(loaded.problems) + find_collisions(routes, statics)
     env = make_environment(site_dir, config)
     if problems:
         raise SiteError(problems)
@@ -119,7 +131,8 @@ def _run_stages(site_dir: Path, output: Path, options: BuildOptions, cache: Buil
     site_key = build_key(config_key, templates_key(template_dirs(site_dir)))
     outcome = _write(routes, statics, data, site_dir, output, cache, site_key, jobs, options.progress)
     skipped = len(loaded.articles) - len(articles)
-    return dict(ok=True, output=output, pages=len(routes) + len(statics), parsed=loaded.parsed,
+    next_due = None if options.future else min((a.date for a in loaded.articles if a.date > now), default=None)
+    return dict(ok=True, output=output, pages=len(routes) + len(statics), parsed=loaded.parsed, next_due=next_due,
                 markup_rendered=loaded.rendered, routes=tuple(routes), skipped=skipped,
                 notes=(f"{skipped} draft or future articles left out (use --drafts / --future)",) if skipped else (),
                 **outcome)

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Iterable
 
 from sitegen import __version__
+from sitegen.content import ARTICLE_FIELDS
 from sitegen.errors import Problem, SiteError
 
 CACHE_DIR = ".sitegen-cache"
-_SCHEMA = f"""
+_SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS markup (key TEXT PRIMARY KEY, html TEXT, summary TEXT, words INTEGER);
@@ -26,7 +27,8 @@ CREATE TABLE IF NOT EXISTS routes (key TEXT PRIMARY KEY, sha TEXT);
 CREATE TABLE IF NOT EXISTS manifest (output TEXT, rel TEXT, size INTEGER, mtime INTEGER, sha TEXT,
                                      PRIMARY KEY (output, rel));
 """
-_FORMAT = f"sitegen {__version__} cache 1"
+# Pickled articles are positional (content.Article.__reduce__): a change of fields is a new format.
+_FORMAT = f"sitegen {__version__} cache 2 {','.join(ARTICLE_FIELDS)}"
 
 
 class BuildCache:
@@ -57,7 +59,8 @@ class BuildCache:
                 raise cache_problem(self.folder, exc) from None
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        # serve builds on its own thread; builds never overlap (output_lock), so sharing is safe
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=OFF")  # a lost write only costs a recomputation
         db.executescript(_SCHEMA)
@@ -72,6 +75,14 @@ class BuildCache:
         if self._db is not None and self._pid == os.getpid():
             self._db.close()
         self._db = None
+
+    def meta(self, key: str) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else ""
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     # parsed content files: key (path, mtime, size, config) -> ParsedFile (without the body)
     def parsed_files(self) -> dict[str, object]:

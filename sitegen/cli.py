@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 import traceback
 from pathlib import Path
 
 from sitegen import __version__
+from sitegen.cli_serve import add_serve_command
 from sitegen.errors import SiteError, format_problems
 
 EXAMPLES_BUILD = """examples:
@@ -55,6 +57,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for big builds (default: one per core)")
     build.set_defaults(handler=run_build)
     add_import_commands(commands)
+    add_serve_command(commands)
+    add_deploy_command(commands)
+    add_init_command(commands)
     return parser
 
 
@@ -104,6 +109,114 @@ def report_build(result, quiet: bool) -> int:
             print(note)
         print(f"Built {result.pages} files in {result.duration:.2f}s: {len(result.written)} written, "
               f"{result.unchanged} unchanged, {len(result.removed)} removed -> {display_path(result.output)}")
+    return 0
+
+
+EXAMPLES_DEPLOY = """examples:
+  sitegen deploy                                 build and publish to the gh-pages branch of origin
+  sitegen deploy --dry-run                       list the files that would be added, changed, removed
+  sitegen deploy --message "Evening edition"
+  sitegen deploy --no-push                       commit to the local gh-pages branch only
+  sitegen deploy --remote upstream --branch pages
+
+Each deploy adds one commit on top of the remote branch (fetched first), so its history is kept;
+nothing is force-pushed unless you say --force. Defaults come from site.yaml `deploy:`.
+"""
+
+
+def add_deploy_command(commands) -> None:
+    deploy = commands.add_parser("deploy", help="build and publish the site to GitHub Pages (gh-pages branch)",
+                                 epilog=EXAMPLES_DEPLOY, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 description="Build the site for production (no drafts, no future articles) and "
+                                             "commit it to the publishing branch, then push that branch.")
+    deploy.add_argument("--site", "-s", type=Path, default=Path("."), help="the site folder (default: .)")
+    deploy.add_argument("--remote", help="git remote to publish to (default: deploy.remote, origin)")
+    deploy.add_argument("--branch", help="branch to publish to (default: deploy.branch, gh-pages)")
+    deploy.add_argument("--message", "-m", help="first line of the commit message (the source commit is always named)")
+    deploy.add_argument("--dry-run", "-n", action="store_true", help="show what would be published; change nothing")
+    deploy.add_argument("--no-push", dest="push", action="store_false", help="commit to the local branch, do not push")
+    deploy.add_argument("--force", action="store_true",
+                        help="replace the remote branch even if someone published since it was fetched")
+    deploy.add_argument("--quiet", "-q", action="store_true", help="print only problems and warnings")
+    deploy.set_defaults(handler=run_deploy)
+
+
+def run_deploy(args: argparse.Namespace) -> int:
+    from sitegen.deploy import DeployOptions, deploy
+
+    options = DeployOptions(remote=args.remote, branch=args.branch, message=args.message, dry_run=args.dry_run,
+                            push=args.push, force=args.force)
+    result = deploy(args.site, options, report=None if args.quiet else lambda line: print(line, file=sys.stderr))
+    if args.quiet:
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+    return report_deploy(result, args.quiet)
+
+
+def report_deploy(result, quiet: bool) -> int:
+    """Print the outcome of a deploy; the exit code."""
+    if not result.ok:
+        return report_problems(result.problems, "Deploy failed, nothing was published")
+    if result.outcome == "dry-run":  # the list is what a dry run is for, so even --quiet prints it
+        changes = result.changes
+        for label, paths in (("added", changes.added), ("changed", changes.changed), ("removed", changes.removed)):
+            for path in paths:
+                print(f"  {label:8} {path}")
+    if not quiet or result.outcome == "dry-run":
+        print(deploy_summary(result))
+    return 0
+
+
+def deploy_summary(result) -> str:
+    """One line saying what a successful deploy did."""
+    where, changes = f"{result.remote} {result.branch}", result.changes
+    counts = f"{len(changes.added)} added, {len(changes.changed)} changed, {len(changes.removed)} removed"
+    if result.outcome == "unchanged":
+        return f"Nothing to publish: {where} already holds this build ({result.commit[:7]})."
+    if result.outcome == "dry-run":
+        return f"Dry run: publishing would change {len(changes)} files on {where} ({counts}); nothing was committed."
+    if result.outcome == "committed":
+        return (f"Committed {result.commit[:7]} to the local {result.branch} branch ({counts}); not pushed. "
+                f"Publish it with: git push {result.remote} {result.branch}")
+    return f"Published {result.commit[:7]} to {where} ({result.url}): {counts}."
+
+
+EXAMPLES_INIT = """examples:
+  sitegen init my-digest                         site.yaml, content/ with an example article, static/
+  sitegen init my-digest --templates             also copy the default theme into templates/ to customise
+  sitegen init my-digest --github-pages          also add .github/workflows/pages.yml (publish with Actions)
+
+Existing files are never overwritten: init only adds what is missing.
+"""
+
+
+def add_init_command(commands) -> None:
+    init = commands.add_parser("init", help="create a new site that builds at once", epilog=EXAMPLES_INIT,
+                               formatter_class=argparse.RawDescriptionHelpFormatter,
+                               description="Create a new news digest site in DIR, with every setting of site.yaml "
+                                           "shown and explained.")
+    init.add_argument("dir", type=Path, metavar="DIR", help="the folder for the new site (created if missing)")
+    init.add_argument("--templates", action="store_true", help="copy the default theme into DIR/templates")
+    init.add_argument("--github-pages", action="store_true",
+                      help="add a GitHub Actions workflow that publishes the site to GitHub Pages")
+    init.set_defaults(handler=run_init)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from sitegen.scaffold import create_site
+
+    try:
+        result = create_site(args.dir, templates=args.templates, github_pages=args.github_pages)
+    except SiteError as exc:
+        return report_problems(exc.problems, "Nothing created")
+    for rel in result.kept:
+        print(f"  kept     {rel} (already there)")
+    for rel in result.created:
+        print(f"  created  {rel}")
+    print(f"Created {len(result.created)} files in {display_path(result.root)}; kept {len(result.kept)} that "
+          f"were already there. Next: sitegen build --site {shlex.quote(str(args.dir))}")
+    for step in result.next_steps:
+        print(step)
     return 0
 
 

@@ -62,6 +62,9 @@ def _describe(value: Any, out: list[str]) -> None:
             _describe(value[key], out)
     elif isinstance(value, (tuple, list)):
         out.append(f"L{len(value)}")
+        if all(type(item) is Article for item in value):  # the common case, pages and feeds: one string
+            out.append("|".join(item.digest for item in value))
+            return
         for item in value:
             _describe(item, out)
     else:

@@ -5,14 +5,13 @@ changed file, in parallel worker processes when there are many, with the results
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from sitegen.cache import BuildCache
 from sitegen.config import Config
-from sitegen.content import CONTENT_DIR, Article, ParsedFile, find_content_files, read_article
+from sitegen.content import CONTENT_DIR, Article, ContentFile, ParsedFile, read_article
 from sitegen.errors import Problem
 from sitegen.markup import render_markdown
 from sitegen.workers import map_in_workers
@@ -29,13 +28,14 @@ class Loaded:
     rendered: int  # bodies rendered to HTML this time
 
 
-def load_content(site_dir: Path, config: Config, cache: BuildCache, config_key: str, jobs: int,
-                 progress: Progress | None = None) -> Loaded:
-    """Articles of site_dir/content with their problems; parses and renders only what changed."""
+def load_content(site_dir: Path, files: list[ContentFile], config: Config, cache: BuildCache, config_key: str,
+                 jobs: int, progress: Progress | None = None) -> Loaded:
+    """Articles of the listed content files with their problems; parses and renders only what changed."""
     if not (site_dir / CONTENT_DIR).is_dir():
         problem = Problem(f"{CONTENT_DIR}/", None, "folder not found", "create it and put your articles in it")
         return Loaded((), {}, (problem,), 0, 0)
-    keyed, problems = _file_keys(site_dir, config_key)
+    keyed = {f"{f.path}\0{f.mtime_ns}\0{f.size}\0{config_key}": Path(f.path) for f in files}
+    problems: list[Problem] = []
     memo = cache.parsed_files()
     missing = [(key, path) for key, path in keyed.items() if key not in memo]
     fresh, rendered = _parse_and_render(site_dir, config, cache, missing, jobs, progress)
@@ -45,19 +45,6 @@ def load_content(site_dir: Path, config: Config, cache: BuildCache, config_key: 
     problems += [p for r in results for p in r.problems]
     digests = cache.markup_known(a.body_key for a in articles)
     return Loaded(articles, digests, tuple(problems), len(missing), rendered)
-
-
-def _file_keys(site_dir: Path, config_key: str) -> tuple[dict[str, Path], list[Problem]]:
-    """A memo key per content file: its path, modification time and size, and the settings that shape parsing."""
-    keyed, problems = {}, []
-    for path in find_content_files(site_dir):
-        try:
-            stat = path.stat()
-        except OSError as exc:
-            problems.append(Problem(path.relative_to(site_dir).as_posix(), None, f"cannot read file: {exc.strerror}"))
-            continue
-        keyed[f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\0{config_key}"] = path
-    return keyed, problems
 
 
 def _parse_and_render(site_dir: Path, config: Config, cache: BuildCache, missing: list[tuple[str, Path]],

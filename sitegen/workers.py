@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -37,7 +38,10 @@ def map_in_workers(task: Callable[[list[T]], R], items: Sequence[T], jobs: int, 
     go to them and only results come back, and nothing needs to be picklable but the results.
     """
     bounds = [(i, min(i + chunk_size, len(items))) for i in range(0, len(items), chunk_size)]
-    if jobs <= 1 or len(items) < MIN_ITEMS_FOR_WORKERS or "fork" not in multiprocessing.get_all_start_methods():
+    # Forking a process that runs other threads (serve's server and watcher) can copy a lock held
+    # by one of them into the child, which then waits forever: such callers work in-process.
+    if jobs <= 1 or len(items) < MIN_ITEMS_FOR_WORKERS or threading.active_count() > 1 \
+            or "fork" not in multiprocessing.get_all_start_methods():
         yield from (task(list(items[a:b])) for a, b in bounds)
         return
     global _job

@@ -17,7 +17,7 @@ def mtimes(folder):
 
 
 def test_second_build_with_no_change_writes_nothing(site):
-    first = site.build()
+    site.build()
     before = mtimes(site.out)
     second = site.build()
     assert second.written == () and second.removed == ()
@@ -194,3 +194,17 @@ def test_full_disk_is_a_clear_error_and_keeps_the_old_output(site):
     assert "Traceback" not in proc.stderr
     assert site.tree_hash() == old
     assert not list(site.root.glob("build.*"))
+
+
+def test_nothing_changed_rebuild_stops_early_until_a_future_article_comes_due(site):
+    import datetime as dt
+
+    from conftest import NOW
+
+    site.write("content/later.md", article("Embargoed story", "2026-12-01T09:00:00+00:00"))
+    site.build()
+    again = site.build()
+    assert again.ok and again.written == () and again.pages_rendered == 0
+    assert not (site.out / "2026/12/01/later").exists()
+    due = site.build(now=NOW + dt.timedelta(days=7))
+    assert "2026/12/01/later/index.html" in due.written
