@@ -20,6 +20,7 @@ from sitegen.index import build_index, select_articles
 from sitegen.keys import build_key, route_key, templates_key
 from sitegen.load import load_content
 from sitegen.output import OutputWriter, output_lock, recover, take_replay_marker, write_problem
+from sitegen.related import Relations, find_relations, relation_inputs, relations_as_paths, relations_from_paths
 from sitegen.render import RenderInput, render_route
 from sitegen.routes import Route, StaticFile, find_collisions, plan_routes
 from sitegen.state import forget_state, input_state, output_is_current, remember_state
@@ -120,7 +121,7 @@ def _run_stages(site_dir: Path, content: list[ContentFile], unreadable: list[Pro
     loaded = load_content(site_dir, content, config, cache, config_key, jobs, options.progress)
     now = options.now
     articles = select_articles(loaded.articles, drafts=options.drafts, future=options.future, now=now)
-    index = build_index(articles, config)
+    index = build_index(articles, config, relate=lambda ordered, lists: _memo_relations(cache, ordered, lists))
     routes = plan_routes(index, config)
     statics = find_static_files(site_dir)
     problems = unreadable + list(loaded.problems) + find_collisions(routes, statics)
@@ -136,6 +137,18 @@ def _run_stages(site_dir: Path, content: list[ContentFile], unreadable: list[Pro
                 markup_rendered=loaded.rendered, routes=tuple(routes), skipped=skipped,
                 notes=(f"{skipped} draft or future articles left out (use --drafts / --future)",) if skipped else (),
                 **outcome)
+
+
+def _memo_relations(cache: BuildCache, ordered, tag_lists) -> Relations:
+    """Related stories read headlines, tags, outlets and dates only: reuse them when none of those changed."""
+    key = f"relations:{relation_inputs(ordered)}"
+    saved = cache.meta(key)
+    if saved:
+        return relations_from_paths(saved, ordered)
+    relations = find_relations(ordered, tag_lists)
+    cache.drop_meta_prefix("relations:")
+    cache.set_meta(key, relations_as_paths(relations))
+    return relations
 
 
 def _write(routes: list[Route], statics: list[StaticFile], data: RenderInput, site_dir: Path, output: Path,

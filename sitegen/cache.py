@@ -84,6 +84,9 @@ class BuildCache:
         with self._transaction() as db:
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
+    def drop_meta_prefix(self, prefix: str) -> None:
+        self.db.execute("DELETE FROM meta WHERE key LIKE ?", (prefix.replace("%", "") + "%",))
+
     # parsed content files: key (path, mtime, size, config) -> ParsedFile (without the body)
     def parsed_files(self) -> dict[str, object]:
         rows = self.db.execute("SELECT key, value FROM parsed").fetchall()

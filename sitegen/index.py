@@ -55,7 +55,8 @@ def order_articles(articles: Iterable[Article]) -> tuple[Article, ...]:
     return tuple(sorted(by_title, key=lambda a: a.date, reverse=True))
 
 
-def build_index(articles: Iterable[Article], config: Config) -> Index:
+def build_index(articles: Iterable[Article], config: Config, relate=find_relations) -> Index:
+    """Everything derived from the articles; relate is find_relations or a memo of it."""
     ordered = order_articles(articles)
     tags = _group_terms("tag", ((a, t) for a in ordered for t in a.tags), config)
     sources = _group_terms("source", ((a, a.source) for a in ordered if a.source), config)
@@ -63,7 +64,7 @@ def build_index(articles: Iterable[Article], config: Config) -> Index:
         articles=ordered, tags=tags, sources=sources,
         years=_archives(ordered, config, by_month=False), months=_archives(ordered, config, by_month=True),
         neighbours=_neighbours(ordered), days=_days(ordered, config),
-        relations=find_relations(ordered, (t.articles for t in tags)),
+        relations=relate(ordered, [t.articles for t in tags]),
     )
 
 

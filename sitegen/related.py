@@ -9,7 +9,9 @@ windows keep the work linear in the number of articles (all pairs would be quadr
 """
 from __future__ import annotations
 
+import hashlib
 import heapq
+import json
 import math
 import re
 from collections import defaultdict
@@ -137,3 +139,23 @@ def _best_related(i: int, stamps: list[float], tag_scores: dict[int, float], wor
         if score >= MIN_RELATED_SCORE:
             scored.append((score, stamps[j], -j))  # ties: the newer story, then the earlier in site order
     return [-j for *_, j in heapq.nlargest(limit, scored)]
+
+
+def relation_inputs(articles: Sequence[Article]) -> str:
+    """A hash of all that find_relations reads (not bodies): an edit to a body leaves it, and the relations, alone."""
+    digest = hashlib.sha256(f"{RELATED_LIMIT}|{SAME_STORY_MIN_SHARED}|{MIN_RELATED_SCORE}".encode())
+    for a in articles:
+        digest.update(f"{a.path}\0{a.title}\0{a.source}\0{a.date.isoformat()}\0{'|'.join(a.tags)}\n".encode())
+    return digest.hexdigest()
+
+
+def relations_as_paths(relations: Relations) -> str:
+    return json.dumps({"related": {k: [a.path for a in v] for k, v in relations.related.items()},
+                       "also": {k: [a.path for a in v] for k, v in relations.also_reported.items()}})
+
+
+def relations_from_paths(text: str, articles: Sequence[Article]) -> Relations:
+    by_path = {a.path: a for a in articles}
+    data = json.loads(text)
+    return Relations({k: tuple(by_path[p] for p in v) for k, v in data["related"].items()},
+                     {k: tuple(by_path[p] for p in v) for k, v in data["also"].items()})
