@@ -14,7 +14,7 @@ import yaml
 
 from sitegen.config import Config
 from sitegen.errors import Problem
-from sitegen.markup import markup_key
+from sitegen.markup import markup_key, too_deeply_nested
 from sitegen.slugs import is_safe_slug, slugify
 from sitegen.yamldoc import YamlError, load_yaml, type_name
 
@@ -127,16 +127,21 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
 def parse_article(rel: str, text: str, config: Config) -> ParsedFile:
     """Text of a content file -> Article, or every problem found in it."""
     try:
-        front, body, _ = split_front_matter(text)
+        front, body, body_line = split_front_matter(text)
     except ValueError as exc:
         return ParsedFile(None, problems=(Problem(rel, 1, str(exc)),))
+    # Checked before anything renders: Python-Markdown takes seconds to fail on such bodies.
+    deep = too_deeply_nested(body)
+    body_problems = (Problem(rel, body_line + deep.line - 1, deep.message),) if deep else ()
     try:
         doc = load_yaml(front, first_line=2)
     except YamlError as exc:
-        return ParsedFile(None, problems=(Problem(rel, exc.line or 1, exc.message),))
+        return ParsedFile(None, problems=(Problem(rel, exc.line or 1, exc.message), *body_problems))
     if not isinstance(doc.data, dict):
-        return ParsedFile(None, problems=(Problem(rel, 2, f"front matter must be a mapping of keys, got {type_name(doc.data)}"),))
-    return _validate(rel, doc.data, doc.key_lines, body, config)
+        problem = Problem(rel, 2, f"front matter must be a mapping of keys, got {type_name(doc.data)}")
+        return ParsedFile(None, problems=(problem, *body_problems))
+    parsed = _validate(rel, doc.data, doc.key_lines, body, config)
+    return replace(parsed, article=None, problems=parsed.problems + body_problems) if body_problems else parsed
 
 
 def _validate(rel: str, meta: dict, lines: dict, body: str, config: Config) -> ParsedFile:

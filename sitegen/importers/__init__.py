@@ -25,7 +25,7 @@ from sitegen.importers.fetch import FetchError, FetchLimits, size_text
 from sitegen.importers.fetch import fetch as download
 from sitegen.importers.tagging import merge_tags, suggest_tags
 from sitegen.importers.write import EDITED, IMPORTED, OWN, REPEAT, WRITE, Planned, plan_files, write_planned
-from sitegen.markup import render_markdown, shorten_summary
+from sitegen.markup import MarkupError, render_markdown, shorten_summary
 
 __all__ = ["ImportOptions", "ImportReport", "Planned", "import_inputs", "new_article", "FetchLimits",
            "WRITE", "IMPORTED", "EDITED", "OWN", "REPEAT"]
@@ -66,7 +66,14 @@ def import_inputs(site_dir: Path, inputs: Sequence[str], options: ImportOptions 
         moments = assign_dates([d.date for d in drafts], given, _now(options.now), config.tz)
     except ValueError as exc:
         raise SiteError([Problem("--date", None, str(exc))]) from None
-    articles = [(front_matter(d, moment, config, options.tags), d.body) for d, moment in zip(drafts, moments)]
+    articles, problems = [], []
+    for draft, moment in zip(drafts, moments):
+        try:
+            articles.append((front_matter(draft, moment, config, options.tags), draft.body))
+        except MarkupError as exc:
+            problems.append(Problem(draft.origin, None, f"'{draft.title}': {exc.message}"))
+    if problems:
+        raise SiteError(problems)
     planned = plan_files(site_dir, articles, config)
     if not options.dry_run:
         write_planned(site_dir, planned)

@@ -21,7 +21,7 @@ from markdownify import MarkdownConverter
 
 from sitegen.importers.draft import clean_line
 from sitegen.importers.mdtext import escape_text
-from sitegen.markup import render_markdown
+from sitegen.markup import MarkupError, render_markdown
 
 TAGS = {"p", "br", "hr", "a", "strong", "b", "em", "i", "u", "s", "del", "sub", "sup", "small", "mark", "abbr",
         "blockquote", "q", "cite", "ul", "ol", "li", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
@@ -76,7 +76,11 @@ def html_to_markdown(fragment: str, base_url: str | None = None) -> tuple[str, b
     converter = _InertConverter(heading_style="atx", bullets="-")
     markdown = converter.convert(sanitise_html(fragment, base_url))
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip("\n").rstrip()  # keep a leading code block's indent
-    if unsafe_constructs(render_markdown(markdown).html):
+    try:
+        unsafe = unsafe_constructs(render_markdown(markdown).html)
+    except MarkupError:  # lists nested hundreds deep: an attack on the renderer, not news
+        unsafe = True
+    if unsafe:
         return escape_text(plain_text(fragment)), False
     return markdown, True
 

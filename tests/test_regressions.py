@@ -1,0 +1,68 @@
+"""Bugs found while making sitegen trustworthy, each test named after where the failure was first seen.
+
+Before each fix, every one of these inputs ended a build with a Python traceback (exit 2), a hang, a
+silently published file from outside the site, or a feed no reader could parse.
+"""
+from __future__ import annotations
+
+import os
+
+import defusedxml.ElementTree
+import pytest
+
+from conftest import SITE_YAML, article
+from importing import newsroom, run_import  # noqa: F401 - fixture
+from sitegen import markup
+from sitegen.config import check_permalink
+from sitegen.markup import MarkupError, render_markdown
+
+
+def problems_of(result) -> list[str]:
+    assert not result.ok, "the build should have failed"
+    return [str(p) for p in result.problems]
+
+
+def nested_list(depth: int) -> str:
+    return "\n".join("    " * level + "- item" for level in range(depth))
+
+
+def test_lists_nested_1000_deep_are_refused_before_rendering_marked_1471(site):
+    # Python-Markdown takes 30 s on this, then raises RecursionError (reliability notes, finding 5).
+    site.write("content/deep.md", article("Deep", "2026-01-01", nested_list(1000)))
+    assert problems_of(site.build()) == [
+        "content/deep.md:105: Markdown nested 101 levels deep (lists or quotes); at most 100 can be rendered"]
+
+
+def test_quotes_nested_deeper_than_100_are_refused_python_markdown_799(site):
+    body = "\n".join(">" * depth + " quoted" for depth in range(1, 300))
+    site.write("content/deep.md", article("Deep", "2026-01-01", body))
+    assert problems_of(site.build()) == [
+        "content/deep.md:105: Markdown nested 101 levels deep (lists or quotes); at most 100 can be rendered"]
+
+
+def test_lists_nested_100_deep_still_build(site):
+    site.write("content/deep.md", article("Deep", "2026-01-01", nested_list(100)))
+    assert site.build().ok
+
+
+def test_recursion_inside_python_markdown_becomes_a_problem_python_markdown_799(site, monkeypatch):
+    # Definition lists and other shapes the depth check does not count can still recurse.
+    def overflow(text):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(markup._converter, "convert", overflow)
+    with pytest.raises(MarkupError, match="nested too deeply"):
+        render_markdown("term\n: definition")
+    site.write("content/new.md", article("New", "2026-01-01", "fresh body"))
+    assert problems_of(site.build(use_cache=False))[0].endswith(": Markdown nested too deeply to render")
+
+
+def test_feed_html_nested_150_deep_imports_as_plain_text_markdownify_276(newsroom, tmp_path):  # noqa: F811
+    nested = "&lt;ul&gt;&lt;li&gt;" * 150 + "innermost"
+    feed = tmp_path / "feed.xml"
+    feed.write_text(f'<rss version="2.0"><channel><title>F</title><link>https://f.example/</link><item><title>Deep'
+                    f'</title><link>https://f.example/a</link><description>{nested}</description></item></channel></rss>')
+    report = run_import(newsroom, feed)
+    assert [p.action for p in report.planned] == ["write"]
+    assert any("imported as plain text" in w.message for w in report.warnings)
+    assert newsroom.build().ok
