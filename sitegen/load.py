@@ -12,7 +12,7 @@ from typing import Callable
 
 from sitegen.cache import BuildCache
 from sitegen.config import Config
-from sitegen.content import CONTENT_DIR, Article, ParsedFile, find_content_files, read_article
+from sitegen.content import CONTENT_DIR, Article, ParsedFile, read_article, scan_content
 from sitegen.errors import Problem
 from sitegen.markup import MarkupError, render_markdown
 from sitegen.workers import map_in_workers
@@ -49,10 +49,13 @@ def load_content(site_dir: Path, config: Config, cache: BuildCache, config_key: 
 
 def _file_keys(site_dir: Path, config_key: str) -> tuple[dict[str, Path], list[Problem]]:
     """A memo key per content file: its path, modification time and size, and the settings that shape parsing."""
-    keyed, problems = {}, []
-    for path in find_content_files(site_dir):
+    paths, problems = scan_content(site_dir)
+    keyed = {}
+    for path in paths:
         try:
             stat = path.stat()
+        except FileNotFoundError:
+            continue  # deleted since the folder was listed: the build shows the folder as it is now
         except OSError as exc:
             problems.append(Problem(path.relative_to(site_dir).as_posix(), None, f"cannot read file: {exc.strerror}"))
             continue

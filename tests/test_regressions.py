@@ -66,3 +66,54 @@ def test_feed_html_nested_150_deep_imports_as_plain_text_markdownify_276(newsroo
     assert [p.action for p in report.planned] == ["write"]
     assert any("imported as plain text" in w.message for w in report.warnings)
     assert newsroom.build().ok
+
+
+def test_symlinked_folder_leading_out_of_content_is_not_followed_notes_row_31(site, tmp_path):
+    # MkDocs copies such files into the site (observed); sitegen refused linked files, not folders.
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text(article("Secret", "2026-01-01", "SECRET"))
+    os.symlink(outside, site.root / "content" / "linked")
+    assert problems_of(site.build()) == [f"content/linked: symlink points outside the site ({outside}); not followed"]
+
+
+def test_symlink_loops_in_content_neither_hang_nor_crash_webbundle_plugins_105(site):
+    os.symlink(".", site.root / "content" / "loop")  # a folder that contains itself: listed once
+    os.symlink("self.md", site.root / "content" / "self.md")
+    assert problems_of(site.build()) == ["content/self.md: symlink loop; not followed"]
+    (site.root / "content" / "self.md").unlink()
+    assert site.build().ok
+
+
+def test_a_pipe_named_like_an_article_does_not_block_the_build_notes_row_33(site):
+    os.mkfifo(site.root / "content" / "pipe.md")
+    assert problems_of(site.build()) == ["content/pipe.md: not a regular file (a broken symlink, a device or a pipe)"]
+
+
+def test_a_folder_vanishing_while_content_is_listed_zola_902(site, monkeypatch):
+    (site.root / "content" / "gone").mkdir()
+    real_scandir = os.scandir
+
+    def scandir_after_deletion(path):
+        if str(path).endswith("gone"):
+            os.rmdir(path)
+        return real_scandir(path)
+
+    monkeypatch.setattr("sitegen.content.os.scandir", scandir_after_deletion)
+    assert site.build().ok
+
+
+def test_a_file_deleted_between_listing_and_reading_zola_1069(site, monkeypatch):
+    import sitegen.load
+
+    real_read = sitegen.load.read_article
+
+    def read_after_deletion(site_dir, path, config):
+        if path.name == "tianjin.md":
+            path.unlink()
+        return real_read(site_dir, path, config)
+
+    monkeypatch.setattr(sitegen.load, "read_article", read_after_deletion)
+    assert problems_of(site.build()) == ["content/tianjin.md: cannot read file: No such file or directory"]
+    monkeypatch.undo()
+    assert site.build().ok  # the next build, as serve's next rebuild, shows the folder as it now is
