@@ -288,7 +288,13 @@ def parse_date(value: Any, config: Config) -> dt.datetime:
         moment = _parse_date_text(value.strip())
     else:
         raise ValueError(f"{value!r} is not a date ({DATE_HINT})")
-    return moment if moment.tzinfo else moment.replace(tzinfo=config.tz)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=config.tz)
+    try:  # every later stage compares dates in UTC and shows them in the site's timezone
+        moment.astimezone(dt.timezone.utc), moment.astimezone(config.tz)
+    except OverflowError:
+        raise ValueError(f"'{value}' is out of range: it must stay within the years 1 to 9999 in UTC and in "
+                         f"the site's timezone ({config.timezone})") from None
+    return moment
 
 
 def _parse_date_text(text: str) -> dt.datetime:

@@ -117,3 +117,11 @@ def test_a_file_deleted_between_listing_and_reading_zola_1069(site, monkeypatch)
     assert problems_of(site.build()) == ["content/tianjin.md: cannot read file: No such file or directory"]
     monkeypatch.undo()
     assert site.build().ok  # the next build, as serve's next rebuild, shows the folder as it now is
+
+
+@pytest.mark.parametrize("date", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:00:00-12:00"])
+def test_dates_beyond_the_calendar_once_in_utc_are_problems_publ_394(site, date):
+    site.write("content/edge.md", article("Edge of time", date))
+    assert problems_of(site.build(future=True)) == [
+        f"content/edge.md:3: date: '{date}' is out of range: it must stay within the years 1 to 9999 in UTC "
+        "and in the site's timezone (UTC)"]
