@@ -125,3 +125,33 @@ def test_dates_beyond_the_calendar_once_in_utc_are_problems_publ_394(site, date)
     assert problems_of(site.build(future=True)) == [
         f"content/edge.md:3: date: '{date}' is out of range: it must stay within the years 1 to 9999 in UTC "
         "and in the site's timezone (UTC)"]
+
+
+@pytest.mark.parametrize("pattern,message", [
+    ("/{slug}/{year:>999999999}/", "may only use plain fields like {slug}, without formats or conversions"),
+    ("/{slug}/{slug.__class__}/", "may only use plain fields like {slug}, without formats or conversions"),
+    ("/{slug}/{/", "is not a valid pattern (expected '}' before end of string"),
+])
+def test_permalink_format_specs_are_refused_before_str_format_runs_notes_row_27(pattern, message):
+    # The first took gigabytes and 15 s before failing; the last was a ValueError with a traceback.
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace("{", r"\{").replace("}", r"\}")):
+        check_permalink(pattern)
+
+
+def test_base_url_with_a_query_is_refused_notes_row_39(site):
+    site.write("site.yaml", SITE_YAML.replace("https://example.org/", "https://example.org/news?page=1"))
+    assert problems_of(site.build()) == [
+        "site.yaml:3: base_url: 'https://example.org/news?page=1' must not have a query or fragment: links are "
+        "made by adding paths to it"]
+
+
+def test_site_yaml_that_is_a_folder_is_a_problem_notes_row_38(site):
+    (site.root / "site.yaml").unlink()
+    (site.root / "site.yaml").mkdir()
+    assert problems_of(site.build()) == ["site.yaml: cannot read: Is a directory"]
+
+
+def test_a_5000_digit_number_in_front_matter_cve_2020_10735(site):
+    # Python refuses such conversions since CVE-2020-10735: a ValueError, with no line, out of PyYAML.
+    site.write("content/big.md", "---\ntitle: T\ndate: 2026-01-01\nslug: 1" + "0" * 5000 + "\n---\n")
+    assert problems_of(site.build()) == ["content/big.md:4: a number of 5001 digits (quote it if it is text)"]
