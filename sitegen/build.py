@@ -170,15 +170,15 @@ def _render_and_stage(routes: list[Route], data: RenderInput, writer: OutputWrit
             done.append((route.output, *writer.put(route.output, data_bytes)))
         return done, problems
 
-    results, problems, count = [], [], 0
+    results, problems, count = [], {}, 0  # a dict: one broken template is one problem, not one per page
     for done, found in map_in_workers(work, routes, jobs, chunk_size=100):
         results += done
-        problems += [p for p in found if p not in problems]
+        problems.update(dict.fromkeys(found))
         count += len(done) + len(found)
         if progress:
             progress("render", count, len(routes))
     if problems:
-        raise SiteError(problems)
+        raise SiteError(list(problems))
     return results
 
 

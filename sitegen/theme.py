@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import traceback
 from importlib import resources
 from pathlib import Path
 
 import jinja2
+from jinja2.loaders import split_template_path
 
 from sitegen.config import Config
 from sitegen.errors import Problem
@@ -30,11 +32,25 @@ def template_dirs(site_dir: Path) -> list[Path]:
     return unique
 
 
+class _TemplateLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader, with a template that is not UTF-8 reported at its file and line."""
+
+    def get_source(self, environment, template):
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            filename = next((path for folder in self.searchpath
+                             if os.path.isfile(path := os.path.join(folder, *split_template_path(template)))), None)
+            line = exc.object[:exc.start].count(b"\n") + 1
+            raise jinja2.TemplateSyntaxError(f"not valid UTF-8 (byte {exc.object[exc.start]:#x}); save the file as "
+                                             "UTF-8", line, template, filename) from None
+
+
 def make_environment(site_dir: Path, config: Config) -> jinja2.Environment:
     dirs = template_dirs(site_dir)
     loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader([str(d) for d in dirs]),
-        jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(builtin_theme_dir()))}),
+        _TemplateLoader([str(d) for d in dirs]),
+        jinja2.PrefixLoader({"default": _TemplateLoader(str(builtin_theme_dir()))}),
     ])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)

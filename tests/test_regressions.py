@@ -155,3 +155,17 @@ def test_a_5000_digit_number_in_front_matter_cve_2020_10735(site):
     # Python refuses such conversions since CVE-2020-10735: a ValueError, with no line, out of PyYAML.
     site.write("content/big.md", "---\ntitle: T\ndate: 2026-01-01\nslug: 1" + "0" * 5000 + "\n---\n")
     assert problems_of(site.build()) == ["content/big.md:4: a number of 5001 digits (quote it if it is text)"]
+
+
+def test_template_that_is_not_utf8_is_reported_at_its_line_notes_row_34(site):
+    site.write("templates/article.html", b"{% extends 'default/article.html' %}\n{# caf\xe9 #}\n")
+    assert problems_of(site.build()) == [
+        "templates/article.html:2: template syntax: not valid UTF-8 (byte 0xe9); save the file as UTF-8"]
+
+
+def test_a_broken_template_is_one_problem_not_one_per_page_notes_4_1(site):
+    # Every page rendered with it reported it again: 1,000 articles, 200 identical lines and "… 800 more".
+    site.write("templates/article.html", "{% if x %}never closed")
+    assert problems_of(site.build()) == [
+        "templates/article.html:1: template syntax: Unexpected end of template. Jinja was looking for the following "
+        "tags: 'elif' or 'else' or 'endif'. The innermost block that needs to be closed is 'if'."]
