@@ -163,6 +163,16 @@ def test_template_that_is_not_utf8_is_reported_at_its_line_notes_row_34(site):
         "templates/article.html:2: template syntax: not valid UTF-8 (byte 0xe9); save the file as UTF-8"]
 
 
+def test_control_characters_leave_every_feed_well_formed_pelican_2049(site):
+    # A pasted terminal colour code used to stop the build with lxml's "All strings must be XML compatible".
+    site.write("content/ansi.md", article("Red \x1b[31malert\x1b[0m", "2026-01-01", "Body \x0c with\x01 controls",
+                                          tags=["Bell\x07"]))
+    assert site.build().ok
+    for feed in site.out.rglob("*.xml"):
+        defusedxml.ElementTree.fromstring(feed.read_bytes())
+    assert "Red [31malert[0m" in site.read("feed.xml")
+
+
 def test_a_broken_template_is_one_problem_not_one_per_page_notes_4_1(site):
     # Every page rendered with it reported it again: 1,000 articles, 200 identical lines and "… 800 more".
     site.write("templates/article.html", "{% if x %}never closed")
