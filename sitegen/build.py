@@ -21,7 +21,7 @@ from sitegen.load import load_content
 from sitegen.output import OutputWriter, output_lock, recover, take_replay_marker, write_problem
 from sitegen.render import RenderInput, render_route
 from sitegen.routes import Route, StaticFile, find_collisions, plan_routes
-from sitegen.statics import find_static_files
+from sitegen.statics import find_static_files, read_static, static_stat
 from sitegen.theme import make_environment, template_dirs, template_problem
 from sitegen.views import ArticleViews
 from sitegen.workers import default_jobs, map_in_workers
@@ -136,7 +136,7 @@ def _write(routes: list[Route], statics: list[StaticFile], data: RenderInput, si
         todo = [r for r in routes if not writer.is_current(r.output, memo.get(keys[r.output]))]
         todo_statics = [s for s in statics if not writer.is_current(s.output, memo.get(keys[s.output]))]
         results = _render_and_stage(todo, data, writer, site_dir, jobs, progress)
-        results += [(s.output, *writer.put(s.output, s.source.read_bytes())) for s in todo_statics]
+        results += [(s.output, *writer.put(s.output, read_static(s))) for s in todo_statics]
     except BaseException:
         writer.discard()
         raise
@@ -211,7 +211,7 @@ def _manifest_rows(output: Path, shas: dict, written: dict, previous: dict) -> d
 
 
 def _static_key(static: StaticFile) -> str:
-    stat = static.source.stat()
+    stat = static_stat(static)
     return hashlib.sha256(f"static\0{static.source}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()
 
 

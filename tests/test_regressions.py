@@ -173,6 +173,36 @@ def test_control_characters_leave_every_feed_well_formed_pelican_2049(site):
     assert "Red [31malert[0m" in site.read("feed.xml")
 
 
+def test_static_file_vanishing_during_a_build_zola_1069(site, monkeypatch):
+    import sitegen.build
+
+    site.write("static/notes.txt", "soon gone")
+    real_find = sitegen.build.find_static_files
+
+    def find_then_delete(site_dir):
+        found = real_find(site_dir)
+        (site.root / "static" / "notes.txt").unlink()
+        return found
+
+    monkeypatch.setattr(sitegen.build, "find_static_files", find_then_delete)
+    assert problems_of(site.build()) == ["static/notes.txt: cannot read: No such file or directory"]
+
+
+def test_editor_backup_file_vanishing_from_templates_hugo_2168(site, monkeypatch):
+    from pathlib import Path
+
+    site.write("templates/4913", "vim's probe file")  # written and deleted by vim on every save
+    real_read = Path.read_bytes
+
+    def read_after_vim_deleted_it(path):
+        if path.name == "4913":
+            path.unlink(missing_ok=True)
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_after_vim_deleted_it)
+    assert site.build().ok
+
+
 def test_a_broken_template_is_one_problem_not_one_per_page_notes_4_1(site):
     # Every page rendered with it reported it again: 1,000 articles, 200 identical lines and "… 800 more".
     site.write("templates/article.html", "{% if x %}never closed")
