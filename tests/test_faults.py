@@ -1,0 +1,61 @@
+"""Faults from outside sitegen: kills at any moment, two builds at once, a full disk, read-only folders.
+
+After each one, build/ is the old site or the new one (equal tree hashes), never a mix, nothing the
+newsroom wrote is touched, no staging folder or journal is left behind once the next build has run,
+and the message says what happened. Bench: bench/kill_builds.py runs the kill test 100+ times.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import NOW, article
+from faults import give_to_nobody, leftovers, run_unprivileged, shared_site
+from sitegen.build import BuildOptions, build
+
+
+def build_as_nobody(site_root: Path) -> tuple[bool, list[str]]:
+    return run_unprivileged(lambda: _outcome(build(site_root, BuildOptions(now=NOW))))
+
+
+def _outcome(result) -> tuple[bool, list[str]]:
+    return result.ok, [str(p) for p in result.problems]
+
+
+@pytest.fixture
+def unprivileged_site():
+    with shared_site() as site:
+        site.write("content/a.md", article("First story", "2026-01-01", tags=["Alpha"]))
+        site.write("content/b.md", article("Second story", "2026-01-02", tags=["Beta"]))
+        assert site.build().ok
+        yield site
+
+
+@pytest.mark.parametrize("read_only,where", [("build", "build/2026"), ("build/tags", "build/tags"),
+                                             (".", "build.staging-")])
+def test_read_only_output_keeps_the_old_site_whole_notes_4_3(unprivileged_site, read_only, where):
+    # A folder refusing files after the commit point used to leave a mix of two builds, and a
+    # read-only parent folder ended in a PermissionError traceback.
+    site = unprivileged_site
+    old = site.tree_hash()
+    (site.root / "content" / "b.md").unlink()
+    site.write("content/c.md", article("Third story", "2026-01-03", tags=["Gamma"]))
+    give_to_nobody(site.root)
+    folders = [p for p in [site.root / read_only, *(site.root / read_only).rglob("*")] if p.is_dir()]
+    for folder in folders if read_only != "." else [site.root]:
+        folder.chmod(0o555)
+    ok, problems = build_as_nobody(site.root)
+    for folder in folders:
+        folder.chmod(0o755)
+    assert not ok and len(problems) == 1
+    assert problems[0].startswith(f"{site.out}: cannot write the site: Permission denied ({where}")
+    assert site.tree_hash() == old
+    assert leftovers(site) == []
+    assert site.build().ok and site.tree_hash() == _cold_build_hash(site)
+
+
+def _cold_build_hash(site) -> str:
+    cold = site.root.parent / "cold"
+    assert build(site.root, BuildOptions(now=NOW, output=cold, use_cache=False)).ok
+    return site.tree_hash("../cold")
