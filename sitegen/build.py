@@ -41,6 +41,7 @@ class BuildOptions:
     use_cache: bool = True  # False: a cold build with a throwaway cache
     jobs: int = 0  # worker processes; 0 means one per core
     progress: Progress | None = None  # called with (stage, done, total)
+    strict: bool = False  # run `sitegen check` on the staged site; its problems and warnings stop the commit
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +118,12 @@ def _run_stages(site_dir: Path, output: Path, options: BuildOptions, cache: Buil
         raise SiteError(problems)
     data = RenderInput(config, ArticleViews(index.articles, loaded.digests, config), env, cache.markup_html)
     site_key = build_key(config_key, templates_key(template_dirs(site_dir)))
-    outcome = _write(routes, statics, data, site_dir, output, cache, site_key, jobs, options.progress)
+    verify = None
+    if options.strict:
+        from sitegen.check import strict_verifier  # check builds through this module
+
+        verify = strict_verifier(site_dir, config, routes, statics, cache.markup_html)
+    outcome = _write(routes, statics, data, site_dir, output, cache, site_key, jobs, options.progress, verify)
     skipped = len(loaded.articles) - len(articles)
     return dict(ok=True, output=output, pages=len(routes) + len(statics), parsed=loaded.parsed,
                 markup_rendered=loaded.rendered, routes=tuple(routes), skipped=skipped,
@@ -126,7 +132,8 @@ def _run_stages(site_dir: Path, output: Path, options: BuildOptions, cache: Buil
 
 
 def _write(routes: list[Route], statics: list[StaticFile], data: RenderInput, site_dir: Path, output: Path,
-           cache: BuildCache, site_key: str, jobs: int, progress: Progress | None) -> dict:
+           cache: BuildCache, site_key: str, jobs: int, progress: Progress | None,
+           verify: Callable[[dict[str, Path]], None] | None = None) -> dict:
     """Render what may have changed, stage what did change, commit, and remember it all for next time."""
     keys = {route.output: route_key(route, site_key) for route in routes}
     keys.update({s.output: _static_key(s) for s in statics})
@@ -137,6 +144,9 @@ def _write(routes: list[Route], statics: list[StaticFile], data: RenderInput, si
         todo_statics = [s for s in statics if not writer.is_current(s.output, memo.get(keys[s.output]))]
         results = _render_and_stage(todo, data, writer, site_dir, jobs, progress)
         results += [(s.output, *writer.put(s.output, read_static(s))) for s in todo_statics]
+        if verify:  # the site as it will be after the commit: changed files staged, the others in place
+            changed = {rel for rel, _, fresh in results if fresh}
+            verify({rel: (writer.stage if rel in changed else output) / rel for rel in keys})
     except BaseException:
         writer.discard()
         raise

@@ -11,6 +11,7 @@ import traceback
 from pathlib import Path
 
 from sitegen import __version__
+from sitegen.check_command import add_check_command
 from sitegen.errors import SiteError, format_problems
 
 EXAMPLES_BUILD = """examples:
@@ -55,6 +56,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for big builds (default: one per core)")
     build.set_defaults(handler=run_build)
     add_import_commands(commands)
+    add_check_command(commands)
     return parser
 
 
@@ -70,7 +72,7 @@ def run_build(args: argparse.Namespace) -> int:
 
     result = build(args.site, BuildOptions(output=args.output, drafts=args.drafts, future=args.future,
                                            base_url=args.base_url, use_cache=not args.no_cache, jobs=args.jobs,
-                                           progress=progress_printer(args.quiet)))
+                                           progress=progress_printer(args.quiet), strict=args.strict))
     return report_build(result, args.quiet)
 
 
