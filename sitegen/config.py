@@ -104,7 +104,7 @@ def load_config(site_dir: Path) -> Config:
         raise SiteError([Problem(CONFIG_FILE, None, f"cannot read: {exc.strerror}")]) from None
     except UnicodeDecodeError as exc:
         raise SiteError([Problem(CONFIG_FILE, 1, f"not valid UTF-8 (byte {exc.object[exc.start]:#x} at offset "
-                                                 f"{exc.start}); save the file as UTF-8")]) from None
+                                                 f"{exc.start})", "save the file as UTF-8")]) from None
     try:
         doc = load_yaml(text)
     except YamlError as exc:

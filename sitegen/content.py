@@ -143,6 +143,8 @@ def decode_text(rel: str, raw: bytes) -> tuple[str, Problem | None]:
     """Bytes -> text with LF line endings, or the problem that makes it unreadable."""
     if len(raw) > MAX_FILE_BYTES:
         return "", Problem(rel, None, f"file is {len(raw) / 2**20:.1f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit")
+    if _looks_like_utf16(raw):
+        return "", Problem(rel, 1, "UTF-16 text, not UTF-8", "save the file as UTF-8")
     if b"\0" in raw:
         nul = raw.index(b"\0")
         return "", Problem(rel, raw[:nul].count(b"\n") + 1, f"binary file (NUL byte at offset {nul}), not Markdown")
@@ -153,6 +155,12 @@ def decode_text(rel: str, raw: bytes) -> tuple[str, Problem | None]:
         return "", Problem(rel, line, f"not valid UTF-8 (byte {raw[exc.start]:#x} at offset {exc.start})",
                            "save the file as UTF-8")
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def _looks_like_utf16(raw: bytes) -> bool:
+    """A BOM, or text whose every other byte is NUL (what Windows editors save as "Unicode")."""
+    halves = (raw[0:200:2], raw[1:200:2])
+    return raw.startswith((b"\xff\xfe", b"\xfe\xff")) or len(raw) >= 8 and any(h.count(0) >= 0.9 * len(h) for h in halves)
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
@@ -184,11 +192,11 @@ def parse_article(rel: str, text: str, config: Config) -> ParsedFile:
     if not isinstance(doc.data, dict):
         problem = Problem(rel, 2, f"front matter must be a mapping of keys, got {type_name(doc.data)}")
         return ParsedFile(None, problems=(problem, *body_problems))
-    parsed = _validate(rel, doc.data, doc.key_lines, body, config)
+    parsed = _validate(rel, doc.data, doc.key_lines, doc.raw, body, config)
     return replace(parsed, article=None, problems=parsed.problems + body_problems) if body_problems else parsed
 
 
-def _validate(rel: str, meta: dict, lines: dict, body: str, config: Config) -> ParsedFile:
+def _validate(rel: str, meta: dict, lines: dict, raw: dict, body: str, config: Config) -> ParsedFile:
     problems: list[Problem] = []
 
     def check(key: str, convert, required: bool = False):
@@ -200,7 +208,9 @@ def _validate(rel: str, meta: dict, lines: dict, body: str, config: Config) -> P
         try:
             return convert(meta[key])
         except ValueError as exc:
-            problems.append(Problem(rel, lines.get(key), f"{key}: {exc}"))
+            # YAML read `no` as false and `1.10` as 1.1: quoting keeps the text as it was written.
+            quoted = convert is _text and key in raw and isinstance(meta[key], (bool, int, float))
+            problems.append(Problem(rel, lines.get(key), f"{key}: {exc}", f'quote it: "{raw[key]}"' if quoted else ""))
             return None
 
     title = check("title", _text, required=True)
@@ -226,8 +236,7 @@ def _validate(rel: str, meta: dict, lines: dict, body: str, config: Config) -> P
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
-        hint = f' (quote it: "{value}")' if isinstance(value, (bool, int, float)) else ""
-        raise ValueError(f"must be text, got {type_name(value)}{hint}")
+        raise ValueError(f"must be text, got {type_name(value)}")
     if not value.strip():
         raise ValueError("must not be empty")
     return value.strip()

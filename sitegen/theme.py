@@ -70,16 +70,21 @@ def _local(moment: dt.datetime, tz) -> dt.datetime:
 def template_problem(exc: BaseException, site_dir: Path, template: str, owner: str | None) -> Problem | None:
     """Turn a Jinja error into a Problem at the template's file and line; None when it is not the template's fault."""
     if isinstance(exc, jinja2.TemplateNotFound):
-        name = exc.name if exc.name != template else template
-        return Problem(owner or _display(site_dir, None, name), None, f"unknown template '{name}'",
-                       f"templates are looked up in {', '.join(_display(site_dir, d, '') for d in template_dirs(site_dir))}")
+        looked_in = "templates are looked up in the site's templates/, then in the built-in theme"
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
+        if exc.name != template and frames:  # included or extended by a template: that is where to fix it
+            return Problem(_display(site_dir, frames[-1].filename, template), frames[-1].lineno,
+                           f"unknown template '{exc.name}'", looked_in)
+        return Problem(owner or _display(site_dir, None, exc.name), None, f"unknown template '{exc.name}'", looked_in)
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return Problem(_display(site_dir, exc.filename, exc.name or template), exc.lineno, f"template syntax: {exc.message}")
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml", ".txt"))]
     if not frames:
         return None
-    frame = frames[-1]
+    frame = frames[-1] if not isinstance(exc, RecursionError) else frames[0]  # where the circle starts
     message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+    if isinstance(exc, RecursionError):
+        message = "it includes, extends or calls itself without end"
     return Problem(_display(site_dir, frame.filename, template), frame.lineno, f"template error: {message}")
 
 

@@ -6,7 +6,7 @@ cases with the offending line, and only then construct plain Python data.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -43,6 +43,7 @@ class YamlDoc:
 
     data: Any
     key_lines: dict
+    raw: dict = field(default_factory=dict)  # top-level key -> its scalar value as written ('no', not False)
 
 
 def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
@@ -73,7 +74,7 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         raise YamlError(f"invalid YAML value: {str(exc).split(';')[0]}", offset) from None
     finally:
         loader.dispose()
-    return YamlDoc(data, _key_lines(node, offset))
+    return YamlDoc(data, _key_lines(node, offset), _raw_values(node))
 
 
 def _check_node(node: yaml.Node, seen: set, depth: int, offset: int) -> None:
@@ -108,8 +109,14 @@ def _key_lines(node: yaml.Node, offset: int) -> dict:
     return {k.value: k.start_mark.line + offset for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
 
 
+def _raw_values(node: yaml.Node) -> dict:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: v.value for k, v in node.value if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
+
+
 def type_name(value: Any) -> str:
     """How a YAML value's type reads in a message to a user."""
     names = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a mapping",
-             type(None): "nothing (null)"}
+             type(None): "nothing (null)", str: "text"}
     return names.get(type(value), type(value).__name__)

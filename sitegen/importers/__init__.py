@@ -95,9 +95,16 @@ def read_input(item: str, config: Config, limits: FetchLimits = FetchLimits()) -
         raw = path.read_bytes()
     except OSError as exc:
         raise SiteError([Problem(item, None, f"cannot read: {exc.strerror or exc}")]) from None
-    if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") or raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if _looks_like_xml(raw):
         return read_feed(item, raw, config)
     return read_digest(item, raw, config)
+
+
+def _looks_like_xml(raw: bytes) -> bool:
+    """A feed starts with '<' (after a BOM and blanks), in UTF-8 or UTF-16; a digest with text."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raw = raw[:400].decode("utf-16", errors="replace").encode("utf-8")
+    return raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
 def front_matter(draft: Draft, moment: dt.datetime, config: Config, extra_tags: Sequence[str] = ()) -> dict:
