@@ -209,3 +209,10 @@ def test_a_broken_template_is_one_problem_not_one_per_page_notes_4_1(site):
     assert problems_of(site.build()) == [
         "templates/article.html:1: template syntax: Unexpected end of template. Jinja was looking for the following "
         "tags: 'elif' or 'else' or 'endif'. The innermost block that needs to be closed is 'if'."]
+
+
+def test_slug_of_four_byte_characters_fits_a_file_name_notes_4_5(site):
+    # 80 characters of CJK Extension B are 320 bytes: the staging folder could not be made (ENAMETOOLONG).
+    site.write("content/cjk.md", article("𠀀" * 100, "2026-01-01", tags=["𡀀" * 90]))
+    assert site.build().ok
+    assert all(len(p.name.encode()) <= 200 for p in site.out.rglob("*"))
