@@ -216,3 +216,12 @@ def test_slug_of_four_byte_characters_fits_a_file_name_notes_4_5(site):
     site.write("content/cjk.md", article("𠀀" * 100, "2026-01-01", tags=["𡀀" * 90]))
     assert site.build().ok
     assert all(len(p.name.encode()) <= 200 for p in site.out.rglob("*"))
+
+
+def test_digest_lines_markdown_would_read_as_tables_or_definitions_stay_text_found_by_hypothesis(newsroom):  # noqa: F811
+    digest = newsroom.write("d.txt", "Posted on Leave a comment\n\nScores\n\nHome | Away\n--- | ---\nResult\n"
+                                     ": draw\n=\n~~~\nAT&T &#0 done. (Reuters)\n")
+    run_import(newsroom, digest, dates=("2026-01-05",))
+    assert newsroom.build().ok
+    page = (newsroom.out / "2026/01/05/scores/index.html").read_text(encoding="utf-8")
+    assert "<p>Home | Away\n--- | ---\nResult\n&#58; draw\n&#61;\n&#126;~~\nAT&amp;T &amp;#0 done.</p>" in page
