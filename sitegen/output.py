@@ -232,6 +232,8 @@ def _inside(root: Path, rel: str) -> Path:
     """root/rel, refusing anything that would land outside root ('..', absolute paths, symlinked folders)."""
     target = root / rel
     real_root = os.path.realpath(root)
-    if os.path.commonpath([os.path.realpath(target.parent), real_root]) != real_root or os.path.isabs(rel):
+    real_target = os.path.join(os.path.realpath(target.parent), target.name)  # '..' as the last part too
+    if (os.path.isabs(rel) or target.name in ("", ".", "..") or real_target == real_root
+            or os.path.commonpath([real_target, real_root]) != real_root):
         raise SiteError([Problem(rel, None, "output path would leave the output folder")])
     return target
