@@ -123,11 +123,14 @@ class OutputWriter:
         # The staging folder is new and ours, and routes never hold '..' (routes.find_collisions),
         # so no symlink check is needed here; _apply checks every path it moves into the output.
         folder = os.path.dirname(rel)
-        if folder not in self._made:
-            os.makedirs(os.path.join(self.stage, folder), exist_ok=True)
-            self._made.add(folder)
-        with open(os.path.join(self.stage, rel), "wb") as handle:
-            handle.write(data)
+        try:
+            if folder not in self._made:
+                os.makedirs(os.path.join(self.stage, folder), exist_ok=True)
+                self._made.add(folder)
+            with open(os.path.join(self.stage, rel), "wb") as handle:
+                handle.write(data)
+        except OSError as exc:  # a full disk, a file name too long for this file system
+            raise write_problem(exc, self.dest) from None
         return sha, True
 
     def commit(self, written: list[str], keep: set[str]) -> WriteReport:

@@ -6,12 +6,22 @@ and the message says what happened. Bench: bench/kill_builds.py runs the kill te
 """
 from __future__ import annotations
 
+import errno
+import os
+import random
+import re
+import resource
+import signal
+import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from conftest import NOW, article
-from faults import give_to_nobody, leftovers, run_unprivileged, shared_site
+from faults import (SITEGEN, TwoVersions, build_killed_in_the_swap, give_to_nobody, kill_at_random, leftovers,
+                    make_corpus, run_unprivileged, shared_site)
+from sitegen import output
 from sitegen.build import BuildOptions, build
 
 
@@ -59,3 +69,31 @@ def _cold_build_hash(site) -> str:
     cold = site.root.parent / "cold"
     assert build(site.root, BuildOptions(now=NOW, output=cold, use_cache=False)).ok
     return site.tree_hash("../cold")
+
+
+@pytest.mark.parametrize("jobs,failing_file", [(1, 1), (1, 30), (2, 20)])
+def test_no_space_left_while_staging_is_a_problem_notes_4_3(site, monkeypatch, jobs, failing_file):
+    # ENOSPC at the n-th file written into the staging folder (in worker processes with jobs=2): it
+    # used to end the build with an OSError traceback.
+    make_corpus(site, 250)
+    site.build()
+    old = site.tree_hash()
+    site.write("content/zz-new.md", article("New", "2026-07-07"))
+    written = [0]
+
+    def open_until_the_disk_is_full(path, mode="r", *args, **kwargs):
+        if "w" in mode:
+            written[0] += 1
+            if written[0] >= failing_file:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
+        return open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(output, "open", open_until_the_disk_is_full, raising=False)
+    result = site.build(use_cache=False, jobs=jobs)
+    assert not result.ok and len(result.problems) == 1
+    assert re.fullmatch(rf"{site.out}: cannot write the site: No space left on device \(build\.staging-\d+/.+\)",
+                        str(result.problems[0]))
+    assert site.tree_hash() == old
+    assert leftovers(site) == []
+    monkeypatch.undo()
+    assert site.build().ok and site.tree_hash() == _cold_build_hash(site)
