@@ -6,10 +6,9 @@ requests at a time to one host, so that checking an archive does not look like a
 """
 from __future__ import annotations
 
+import functools
 import socket
 import threading
-import urllib.error
-import urllib.request
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Iterable
@@ -22,12 +21,20 @@ WORKERS = 8
 PER_HOST = 2
 USER_AGENT = f"sitegen/{__version__} (link check)"
 _RETRY_WITH_GET = {403, 405, 501}  # servers that refuse HEAD but serve the page
-# http(s) only, redirects included: the default opener would also follow a link to ftp:// or file://.
-_OPENER = urllib.request.OpenerDirector()
-for _handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(), urllib.request.HTTPSHandler(),
-                 urllib.request.HTTPRedirectHandler(), urllib.request.HTTPDefaultErrorHandler(),
-                 urllib.request.HTTPErrorProcessor()):
-    _OPENER.add_handler(_handler)
+
+
+@functools.cache
+def _opener():
+    """http(s) only, redirects included: the default opener would also follow a link to ftp:// or file://.
+    Made on first use: urllib.request takes a while to import, and every sitegen command imports this module."""
+    import urllib.request
+
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(), urllib.request.HTTPSHandler(),
+                    urllib.request.HTTPRedirectHandler(), urllib.request.HTTPDefaultErrorHandler(),
+                    urllib.request.HTTPErrorProcessor()):
+        opener.add_handler(handler)
+    return opener
 
 
 def check_external_links(urls: Iterable[str], timeout: float = TIMEOUT, workers: int = WORKERS) -> dict[str, str]:
@@ -47,11 +54,14 @@ def check_external_links(urls: Iterable[str], timeout: float = TIMEOUT, workers:
 
 def link_failure(url: str, timeout: float = TIMEOUT) -> str | None:
     """None when url answers with a success (after redirects), else the reason, for a message."""
+    import urllib.error
+    import urllib.request
+
     status = None
     for method in ("HEAD", "GET"):
         try:
             request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
-            with _OPENER.open(request, timeout=timeout):
+            with _opener().open(request, timeout=timeout):
                 return None
         except urllib.error.HTTPError as exc:
             status = f"HTTP {exc.code} {exc.reason}".strip()
