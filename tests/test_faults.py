@@ -71,6 +71,73 @@ def _cold_build_hash(site) -> str:
     return site.tree_hash("../cold")
 
 
+def test_builds_killed_at_random_moments_leave_the_old_or_the_new_site_never_a_mix(site):
+    # SIGKILL from the parent at a random moment of the build, 25 times; every fifth time there was
+    # no build/ yet. After each: recovery, the tree hash is one of the two versions, no staging folder
+    # or journal is left, and the next build equals a cold build. bench/kill_builds.py: 100+ kills of
+    # `sitegen build` processes on the 1,000-article corpus.
+    make_corpus(site, 30)
+    outcomes = kill_at_random(TwoVersions(site), rounds=25, rng=random.Random(8))
+    assert sum(outcomes.values()) == 25 and set(outcomes) <= {"old", "new", "none"}
+
+
+def test_builds_killed_at_every_step_of_the_swap_recover_old_or_new(site):
+    # Deterministic: the build kills itself right after the journal's rename (the commit point), after
+    # a file moved in or removed, after a folder emptied: every third such step until a swap ends
+    # unharmed (bench/kill_builds.py --swap: every step).
+    versions = TwoVersions(site)
+    versions.complete()
+    seen, step = Counter(), 1
+    while True:
+        versions.flip()
+        killed = build_killed_in_the_swap(site, step)
+        output.recover(site.out)
+        seen[versions.outcome()] += 1
+        versions.complete()
+        if not killed:
+            break
+        step += 3
+    assert step > 10, "the swap has a step for every file it moves or removes"
+    assert seen == {"new": len(range(1, step + 1, 3))}, "after the commit point, recovery completes the new site"
+
+
+def test_two_builds_started_at_once_take_turns(site):
+    make_corpus(site, 60)
+    site.build()
+    site.write("content/zz-new.md", article("Both builds see this", "2026-06-06"))
+    procs = [subprocess.Popen([*SITEGEN, "build", "--site", str(site.root)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [proc.communicate(timeout=120) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0], results
+    written = sorted(int(out.split(": ")[1].split()[0]) for out, _ in results)
+    assert written[0] == 0 and written[1] > 0, "the second waited for the first, then found nothing to write"
+    assert leftovers(site) == []
+    assert site.tree_hash() == _cold_build_hash(site)
+
+
+@pytest.mark.parametrize("limit", [4096, 400_000])
+def test_a_full_disk_is_a_clear_error_and_keeps_the_old_site(site, limit):
+    # RLIMIT_FSIZE makes writes past `limit` bytes fail with EFBIG, as a full disk fails them (here the
+    # build cache, which holds every page's body, grows past it first).
+    make_corpus(site, 40)
+    site.build()
+    old = site.tree_hash()
+    site.write("content/zz-big.md", article("Big", "2026-07-07", "word " * 100_000))
+
+    def limit_file_size():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    proc = subprocess.run([*SITEGEN, "build", "--site", str(site.root)], capture_output=True, text=True,
+                          preexec_fn=limit_file_size, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert "cannot write the build cache: disk I/O error (free some disk space, or delete the folder" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert site.tree_hash() == old
+    assert leftovers(site) == []
+    assert site.build().ok and site.tree_hash() == _cold_build_hash(site)
+
+
 @pytest.mark.parametrize("jobs,failing_file", [(1, 1), (1, 30), (2, 20)])
 def test_no_space_left_while_staging_is_a_problem_notes_4_3(site, monkeypatch, jobs, failing_file):
     # ENOSPC at the n-th file written into the staging folder (in worker processes with jobs=2): it
@@ -97,3 +164,17 @@ def test_no_space_left_while_staging_is_a_problem_notes_4_3(site, monkeypatch, j
     assert leftovers(site) == []
     monkeypatch.undo()
     assert site.build().ok and site.tree_hash() == _cold_build_hash(site)
+
+
+def test_unreadable_files_and_folders_are_named_notes_row_33(unprivileged_site):
+    site = unprivileged_site
+    site.write("content/locked.md", article("Locked", "2026-01-05"))
+    site.write("content/private/inside.md", article("Private", "2026-01-06"))
+    give_to_nobody(site.root)
+    (site.root / "content" / "locked.md").chmod(0o000)
+    (site.root / "content" / "private").chmod(0o000)
+    old = site.tree_hash()
+    ok, problems = build_as_nobody(site.root)
+    assert not ok and sorted(problems) == ["content/locked.md: cannot read file: Permission denied",
+                                           "content/private: cannot list folder: Permission denied"]
+    assert site.tree_hash() == old
