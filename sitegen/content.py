@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import hashlib
-import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,7 +17,6 @@ from sitegen.markup import markup_key, too_deeply_nested
 from sitegen.slugs import is_safe_slug, slugify
 from sitegen.yamldoc import YamlError, load_yaml, type_name
 
-CONTENT_DIR = "content"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 KNOWN_KEYS = {"title", "date", "source", "source_url", "tags", "summary", "author", "draft", "slug", "updated",
               "template"}
@@ -59,65 +56,6 @@ class ParsedFile:
     article: Article | None
     body: str = ""
     problems: tuple[Problem, ...] = ()
-
-
-def find_content_files(site_dir: Path) -> list[Path]:
-    """Every *.md below content/, sorted, skipping hidden and '_' files and folders (editor droppings, drafts of drafts)."""
-    return scan_content(site_dir)[0]
-
-
-def scan_content(site_dir: Path) -> tuple[list[Path], list[Problem]]:
-    """The content files (see find_content_files) and the problems of entries that cannot be followed.
-
-    Symlinks are followed only while they stay inside the site, and every folder is listed once, so a
-    link to a parent folder cannot send the walk round in circles; entries that vanish while listing
-    (an editor's temporary files, a checkout in progress) are simply not there.
-    """
-    site = os.path.realpath(site_dir)
-    found: list[str] = []
-    problems: list[Problem] = []
-    listed: set[str] = set()
-    pending = [str(site_dir / CONTENT_DIR)] if (site_dir / CONTENT_DIR).is_dir() else []
-    while pending:  # os.scandir: pathlib's rglob is several times slower on archives of 10,000 files
-        folder = pending.pop()
-        if os.path.realpath(folder) in listed:
-            continue
-        listed.add(os.path.realpath(folder))
-        try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if not entry.name.startswith((".", "_")):
-                        _sort_entry(site_dir, site, entry, pending, found, problems)
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            problems.append(Problem(_site_path(site_dir, folder), None, f"cannot list folder: {exc.strerror}"))
-    return [Path(p) for p in sorted(found)], problems
-
-
-def _sort_entry(site_dir: Path, site: str, entry: os.DirEntry, folders: list, files: list, problems: list) -> None:
-    """Put a folder entry where it belongs: a folder to list, a content file, or a problem."""
-    rel = _site_path(site_dir, entry.path)
-    if entry.is_symlink():
-        target = os.path.realpath(entry.path)
-        if os.path.commonpath([target, site]) != site:
-            problems.append(Problem(rel, None, f"symlink points outside the site ({target}); not followed"))
-            return
-    try:
-        if entry.is_dir():
-            folders.append(entry.path)
-        elif entry.name.endswith(".md"):
-            if not entry.is_file():  # a FIFO would block the build forever; a dangling link reads nothing
-                problems.append(Problem(rel, None, "not a regular file (a broken symlink, a device or a pipe)"))
-            else:
-                files.append(entry.path)
-    except OSError as exc:
-        message = "symlink loop; not followed" if exc.errno == errno.ELOOP else f"cannot read: {exc.strerror}"
-        problems.append(Problem(rel, None, message))
-
-
-def _site_path(site_dir: Path, path: str) -> str:
-    return Path(path).relative_to(site_dir).as_posix()
 
 
 def read_article(site_dir: Path, path: Path, config: Config) -> ParsedFile:

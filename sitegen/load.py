@@ -5,14 +5,14 @@ changed file, in parallel worker processes when there are many, with the results
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from sitegen.cache import BuildCache
 from sitegen.config import Config
-from sitegen.content import CONTENT_DIR, Article, ParsedFile, read_article, scan_content
+from sitegen.content import Article, ParsedFile, read_article
+from sitegen.content_files import CONTENT_DIR, scan_content
 from sitegen.errors import Problem
 from sitegen.markup import MarkupError, render_markdown
 from sitegen.workers import map_in_workers

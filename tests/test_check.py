@@ -12,7 +12,7 @@ from importing import SAMPLE, SAMPLE_DATES, newsroom, run_import  # noqa: F401 -
 from loopback import LoopbackServer, reply
 from sitegen.build import BuildOptions, build
 from sitegen.cache import BuildCache
-from sitegen.check import CheckOptions, check_site, inspect_site
+from sitegen.check import CheckOptions, inspect_site
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.sitelinks import SiteOutput

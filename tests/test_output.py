@@ -1,7 +1,6 @@
 """The output folder is replaced whole: unchanged files keep their bytes and times, interrupted builds change nothing."""
 from __future__ import annotations
 
-import random
 import signal
 import subprocess
 import sys

@@ -99,7 +99,7 @@ def test_a_folder_vanishing_while_content_is_listed_zola_902(site, monkeypatch):
             os.rmdir(path)
         return real_scandir(path)
 
-    monkeypatch.setattr("sitegen.content.os.scandir", scandir_after_deletion)
+    monkeypatch.setattr("sitegen.content_files.os.scandir", scandir_after_deletion)
     assert site.build().ok
 
 
