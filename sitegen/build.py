@@ -14,7 +14,7 @@ from typing import Callable
 
 from sitegen.cache import CACHE_DIR, BuildCache
 from sitegen.config import load_config
-from sitegen.content import ContentFile, scan_content
+from sitegen.content_files import ContentFile, scan_content
 from sitegen.errors import Problem, SiteError
 from sitegen.index import build_index, select_articles
 from sitegen.keys import build_key, route_key, templates_key
@@ -24,7 +24,7 @@ from sitegen.related import Relations, find_relations, relation_inputs, relation
 from sitegen.render import RenderInput, render_route
 from sitegen.routes import Route, StaticFile, find_collisions, plan_routes
 from sitegen.state import forget_state, input_state, output_is_current, remember_state
-from sitegen.statics import find_static_files
+from sitegen.statics import find_static_files, read_static, static_stat
 from sitegen.theme import make_environment, template_dirs, template_problem
 from sitegen.views import ArticleViews
 from sitegen.workers import default_jobs, map_in_workers
@@ -44,6 +44,7 @@ class BuildOptions:
     use_cache: bool = True  # False: a cold build with a throwaway cache
     jobs: int = 0  # worker processes; 0 means one per core
     progress: Progress | None = None  # called with (stage, done, total)
+    strict: bool = False  # run `sitegen check` on the staged site; its problems and warnings stop the commit
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +80,14 @@ def build(site_dir: Path | str, options: BuildOptions = BuildOptions(), cache: B
                     memo.forget_manifest(output)
                 content, unreadable = scan_content(site_dir)
                 state = input_state(site_dir, f"{options.drafts}|{options.future}|{options.base_url}|{output}", content)
-                if output_is_current(memo, output, state, options.now):
+                known_notes = output_is_current(memo, output, state, options.now)
+                if known_notes is not None:
                     files = len(memo.manifest(output))
-                    return BuildResult(True, output, notes=tuple(notes), pages=files, unchanged=files,
+                    return BuildResult(True, output, notes=tuple(notes) + known_notes, pages=files, unchanged=files,
                                        duration=time.perf_counter() - started)
                 forget_state(memo, output)  # until this build has committed, its output is not known
                 result = _run_stages(site_dir, content, unreadable, output, options, memo)
-                remember_state(memo, output, state, result.pop("next_due"))
+                remember_state(memo, output, state, result.pop("next_due"), result["notes"])
         except SiteError as exc:
             return BuildResult(False, output, exc.problems, duration=time.perf_counter() - started)
     return BuildResult(**{**result, "notes": tuple(notes) + result["notes"], "duration": time.perf_counter() - started})
@@ -130,7 +132,12 @@ def _run_stages(site_dir: Path, content: list[ContentFile], unreadable: list[Pro
         raise SiteError(problems)
     data = RenderInput(config, ArticleViews(index.articles, loaded.digests, config), env, cache.markup_html)
     site_key = build_key(config_key, templates_key(template_dirs(site_dir)))
-    outcome = _write(routes, statics, data, site_dir, output, cache, site_key, jobs, options.progress)
+    verify = None
+    if options.strict:
+        from sitegen.check import strict_verifier  # check builds through this module
+
+        verify = strict_verifier(site_dir, config, routes, statics, cache.markup_html)
+    outcome = _write(routes, statics, data, site_dir, output, cache, site_key, jobs, options.progress, verify)
     skipped = len(loaded.articles) - len(articles)
     next_due = None if options.future else min((a.date for a in loaded.articles if a.date > now), default=None)
     return dict(ok=True, output=output, pages=len(routes) + len(statics), parsed=loaded.parsed, next_due=next_due,
@@ -152,7 +159,8 @@ def _memo_relations(cache: BuildCache, ordered, tag_lists) -> Relations:
 
 
 def _write(routes: list[Route], statics: list[StaticFile], data: RenderInput, site_dir: Path, output: Path,
-           cache: BuildCache, site_key: str, jobs: int, progress: Progress | None) -> dict:
+           cache: BuildCache, site_key: str, jobs: int, progress: Progress | None,
+           verify: Callable[[dict[str, Path]], None] | None = None) -> dict:
     """Render what may have changed, stage what did change, commit, and remember it all for next time."""
     keys = {route.output: route_key(route, site_key) for route in routes}
     keys.update({s.output: _static_key(s) for s in statics})
@@ -162,7 +170,10 @@ def _write(routes: list[Route], statics: list[StaticFile], data: RenderInput, si
         todo = [r for r in routes if not writer.is_current(r.output, memo.get(keys[r.output]))]
         todo_statics = [s for s in statics if not writer.is_current(s.output, memo.get(keys[s.output]))]
         results = _render_and_stage(todo, data, writer, site_dir, jobs, progress)
-        results += [(s.output, *writer.put(s.output, s.source.read_bytes())) for s in todo_statics]
+        results += [(s.output, *writer.put(s.output, read_static(s))) for s in todo_statics]
+        if verify:  # the site as it will be after the commit: changed files staged, the others in place
+            changed = {rel for rel, _, fresh in results if fresh}
+            verify({rel: (writer.stage if rel in changed else output) / rel for rel in keys})
     except BaseException:
         writer.discard()
         raise
@@ -196,15 +207,15 @@ def _render_and_stage(routes: list[Route], data: RenderInput, writer: OutputWrit
             done.append((route.output, *writer.put(route.output, data_bytes)))
         return done, problems
 
-    results, problems, count = [], [], 0
+    results, problems, count = [], {}, 0  # a dict: one broken template is one problem, not one per page
     for done, found in map_in_workers(work, routes, jobs, chunk_size=100):
         results += done
-        problems += [p for p in found if p not in problems]
+        problems.update(dict.fromkeys(found))
         count += len(done) + len(found)
         if progress:
             progress("render", count, len(routes))
     if problems:
-        raise SiteError(problems)
+        raise SiteError(list(problems))
     return results
 
 
@@ -237,7 +248,7 @@ def _manifest_rows(output: Path, shas: dict, written: dict, previous: dict) -> d
 
 
 def _static_key(static: StaticFile) -> str:
-    stat = static.source.stat()
+    stat = static_stat(static)
     return hashlib.sha256(f"static\0{static.source}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()
 
 

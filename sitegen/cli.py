@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.cli_serve import add_serve_command
+from sitegen.check_command import add_check_command
 from sitegen.errors import SiteError, format_problems
 
 EXAMPLES_BUILD = """examples:
@@ -60,6 +61,7 @@ def make_parser() -> argparse.ArgumentParser:
     add_serve_command(commands)
     add_deploy_command(commands)
     add_init_command(commands)
+    add_check_command(commands)
     return parser
 
 
@@ -75,7 +77,7 @@ def run_build(args: argparse.Namespace) -> int:
 
     result = build(args.site, BuildOptions(output=args.output, drafts=args.drafts, future=args.future,
                                            base_url=args.base_url, use_cache=not args.no_cache, jobs=args.jobs,
-                                           progress=progress_printer(args.quiet)))
+                                           progress=progress_printer(args.quiet), strict=args.strict))
     return report_build(result, args.quiet)
 
 

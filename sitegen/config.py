@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -99,9 +100,11 @@ def load_config(site_dir: Path) -> Config:
         return Config()
     try:
         text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise SiteError([Problem(CONFIG_FILE, None, f"cannot read: {exc.strerror}")]) from None
     except UnicodeDecodeError as exc:
         raise SiteError([Problem(CONFIG_FILE, 1, f"not valid UTF-8 (byte {exc.object[exc.start]:#x} at offset "
-                                                 f"{exc.start}); save the file as UTF-8")]) from None
+                                                 f"{exc.start})", "save the file as UTF-8")]) from None
     try:
         doc = load_yaml(text)
     except YamlError as exc:
@@ -161,7 +164,10 @@ def _http_url(value: Any) -> str:
 
 
 def _base_url(value: Any) -> str:
-    return normalise_base_url(_http_url(value))
+    url = _http_url(value)
+    if urlsplit(url).query or urlsplit(url).fragment or "#" in url:
+        raise ValueError(f"'{url}' must not have a query or fragment: links are made by adding paths to it")
+    return normalise_base_url(url)
 
 
 def _timezone(value: Any) -> str:
@@ -182,7 +188,7 @@ def _language(value: Any) -> str:
 
 def check_permalink(value: Any) -> str:
     pattern = _text(value)
-    fields = set(re.findall(r"{(\w*)}", pattern))
+    fields = _permalink_fields(pattern)
     if unknown := fields - PERMALINK_FIELDS:
         raise ValueError(f"unknown field {{{sorted(unknown)[0]}}} in '{pattern}' (use {{year}}, {{month}}, "
                          "{day}, {slug})")
@@ -194,6 +200,23 @@ def check_permalink(value: Any) -> str:
     if not (pattern.endswith("/") or pattern.endswith(".html")):
         raise ValueError(f"'{pattern}' must end with '/' or '.html'")
     return pattern
+
+
+def _permalink_fields(pattern: str) -> set[str]:
+    """The {fields} of a permalink. Only plain names: the pattern goes through str.format, where
+    '{year:>999999999}' would take gigabytes and '{slug.__class__}' would reach into Python objects."""
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError as exc:
+        raise ValueError(f"'{pattern}' is not a valid pattern ({exc}; write braces as {{year}}, {{slug}} …)") from None
+    fields = set()
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if spec or conversion or not re.fullmatch(r"\w+", name):
+            raise ValueError(f"'{pattern}' may only use plain fields like {{slug}}, without formats or conversions")
+        fields.add(name)
+    return fields
 
 
 def _sources(value: Any) -> Mapping[str, SourceInfo]:

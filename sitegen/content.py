@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -14,11 +13,10 @@ import yaml
 
 from sitegen.config import Config
 from sitegen.errors import Problem
-from sitegen.markup import markup_key
+from sitegen.markup import markup_key, too_deeply_nested
 from sitegen.slugs import is_safe_slug, slugify
 from sitegen.yamldoc import YamlError, load_yaml, type_name
 
-CONTENT_DIR = "content"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 KNOWN_KEYS = {"title", "date", "source", "source_url", "tags", "summary", "author", "draft", "slug", "updated",
               "template"}
@@ -70,45 +68,6 @@ class ParsedFile:
     def __reduce__(self):
         return ParsedFile, (self.article, self.body, self.problems)
 
-
-@dataclass(frozen=True, slots=True)
-class ContentFile:
-    """A content file as listed: its path and what a stat said, the identity the parse memo keys on."""
-
-    path: str  # absolute
-    mtime_ns: int
-    size: int
-
-
-def scan_content(site_dir: Path) -> tuple[list[ContentFile], list[Problem]]:
-    """Every *.md below content/, sorted, skipping hidden and '_' names (editor droppings, notes)."""
-    found: list[ContentFile] = []
-    problems: list[Problem] = []
-    root = site_dir / CONTENT_DIR
-    pending = [str(root)] if root.is_dir() else []
-    while pending:  # os.scandir: pathlib's rglob is several times slower on archives of 10,000 files
-        with os.scandir(pending.pop()) as entries:
-            for entry in entries:
-                if entry.name.startswith((".", "_")):
-                    continue
-                if entry.is_dir():
-                    pending.append(entry.path)
-                elif entry.name.endswith(".md"):
-                    try:
-                        stat = entry.stat()
-                    except OSError as exc:  # vanished since listed, a dangling symlink
-                        problems.append(Problem(os.path.relpath(entry.path, site_dir), None,
-                                                f"cannot read file: {exc.strerror}"))
-                        continue
-                    found.append(ContentFile(entry.path, stat.st_mtime_ns, stat.st_size))
-    return sorted(found, key=lambda f: f.path), problems
-
-
-def find_content_files(site_dir: Path) -> list[Path]:
-    """Every content file's path (see scan_content)."""
-    return [Path(f.path) for f in scan_content(site_dir)[0]]
-
-
 def read_article(site_dir: Path, path: Path, config: Config) -> ParsedFile:
     """Read and validate one content file."""
     rel = path.relative_to(site_dir).as_posix()
@@ -132,6 +91,8 @@ def decode_text(rel: str, raw: bytes) -> tuple[str, Problem | None]:
     """Bytes -> text with LF line endings, or the problem that makes it unreadable."""
     if len(raw) > MAX_FILE_BYTES:
         return "", Problem(rel, None, f"file is {len(raw) / 2**20:.1f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit")
+    if _looks_like_utf16(raw):
+        return "", Problem(rel, 1, "UTF-16 text, not UTF-8", "save the file as UTF-8")
     if b"\0" in raw:
         nul = raw.index(b"\0")
         return "", Problem(rel, raw[:nul].count(b"\n") + 1, f"binary file (NUL byte at offset {nul}), not Markdown")
@@ -142,6 +103,12 @@ def decode_text(rel: str, raw: bytes) -> tuple[str, Problem | None]:
         return "", Problem(rel, line, f"not valid UTF-8 (byte {raw[exc.start]:#x} at offset {exc.start})",
                            "save the file as UTF-8")
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def _looks_like_utf16(raw: bytes) -> bool:
+    """A BOM, or text whose every other byte is NUL (what Windows editors save as "Unicode")."""
+    halves = (raw[0:200:2], raw[1:200:2])
+    return raw.startswith((b"\xff\xfe", b"\xfe\xff")) or len(raw) >= 8 and any(h.count(0) >= 0.9 * len(h) for h in halves)
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
@@ -160,19 +127,24 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
 def parse_article(rel: str, text: str, config: Config) -> ParsedFile:
     """Text of a content file -> Article, or every problem found in it."""
     try:
-        front, body, _ = split_front_matter(text)
+        front, body, body_line = split_front_matter(text)
     except ValueError as exc:
         return ParsedFile(None, problems=(Problem(rel, 1, str(exc)),))
+    # Checked before anything renders: Python-Markdown takes seconds to fail on such bodies.
+    deep = too_deeply_nested(body)
+    body_problems = (Problem(rel, body_line + deep.line - 1, deep.message),) if deep else ()
     try:
         doc = load_yaml(front, first_line=2)
     except YamlError as exc:
-        return ParsedFile(None, problems=(Problem(rel, exc.line or 1, exc.message),))
+        return ParsedFile(None, problems=(Problem(rel, exc.line or 1, exc.message), *body_problems))
     if not isinstance(doc.data, dict):
-        return ParsedFile(None, problems=(Problem(rel, 2, f"front matter must be a mapping of keys, got {type_name(doc.data)}"),))
-    return _validate(rel, doc.data, doc.key_lines, body, config)
+        problem = Problem(rel, 2, f"front matter must be a mapping of keys, got {type_name(doc.data)}")
+        return ParsedFile(None, problems=(problem, *body_problems))
+    parsed = _validate(rel, doc.data, doc.key_lines, doc.raw, body, config)
+    return replace(parsed, article=None, problems=parsed.problems + body_problems) if body_problems else parsed
 
 
-def _validate(rel: str, meta: dict, lines: dict, body: str, config: Config) -> ParsedFile:
+def _validate(rel: str, meta: dict, lines: dict, raw: dict, body: str, config: Config) -> ParsedFile:
     problems: list[Problem] = []
 
     def check(key: str, convert, required: bool = False):
@@ -184,7 +156,9 @@ def _validate(rel: str, meta: dict, lines: dict, body: str, config: Config) -> P
         try:
             return convert(meta[key])
         except ValueError as exc:
-            problems.append(Problem(rel, lines.get(key), f"{key}: {exc}"))
+            # YAML read `no` as false and `1.10` as 1.1: quoting keeps the text as it was written.
+            quoted = convert is _text and key in raw and isinstance(meta[key], (bool, int, float))
+            problems.append(Problem(rel, lines.get(key), f"{key}: {exc}", f'quote it: "{raw[key]}"' if quoted else ""))
             return None
 
     title = check("title", _text, required=True)
@@ -210,8 +184,7 @@ def _validate(rel: str, meta: dict, lines: dict, body: str, config: Config) -> P
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
-        hint = f' (quote it: "{value}")' if isinstance(value, (bool, int, float)) else ""
-        raise ValueError(f"must be text, got {type_name(value)}{hint}")
+        raise ValueError(f"must be text, got {type_name(value)}")
     if not value.strip():
         raise ValueError("must not be empty")
     return value.strip()
@@ -272,7 +245,13 @@ def parse_date(value: Any, config: Config) -> dt.datetime:
         moment = _parse_date_text(value.strip())
     else:
         raise ValueError(f"{value!r} is not a date ({DATE_HINT})")
-    return moment if moment.tzinfo else moment.replace(tzinfo=config.tz)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=config.tz)
+    try:  # every later stage compares dates in UTC and shows them in the site's timezone
+        moment.astimezone(dt.timezone.utc), moment.astimezone(config.tz)
+    except OverflowError:
+        raise ValueError(f"'{value}' is out of range: it must stay within the years 1 to 9999 in UTC and in "
+                         f"the site's timezone ({config.timezone})") from None
+    return moment
 
 
 def _parse_date_text(text: str) -> dt.datetime:

@@ -28,6 +28,9 @@ class SiteError(Exception):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):  # raised in a worker process, it must reach the parent with its problems
+        return SiteError, (self.problems,)
+
 
 def format_problems(problems: tuple[Problem, ...] | list[Problem]) -> list[str]:
     """The lines to print for a list of problems, capped so a broken archive stays readable."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
@@ -19,6 +20,7 @@ from sitegen.search import render_search_manifest, render_search_shard
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 if TYPE_CHECKING:
     from sitegen.render import RenderInput
@@ -48,31 +50,31 @@ def render_atom(route: Route, data: "RenderInput") -> bytes:
     page_path = term_path(term.kind, term.slug) if term else "/"
     feed = FeedGenerator()
     feed.id(absolute_url(config, route.path))
-    feed.title(feed_title(config, term))
-    feed.subtitle(config.description or config.title)
+    feed.title(xml_text(feed_title(config, term)))
+    feed.subtitle(xml_text(config.description or config.title))
     feed.link(href=absolute_url(config, page_path), rel="alternate", type="text/html")
     feed.link(href=absolute_url(config, route.path), rel="self", type="application/atom+xml")
     feed.language(config.language)
     feed.generator("sitegen", __version__)
     if config.author:
-        feed.author({"name": config.author})
+        feed.author({"name": xml_text(config.author)})
     # A fixed 'updated' keeps the feed's bytes stable between builds when nothing changed.
     feed.updated(max((a.updated or a.date for a in articles), default=EPOCH))
     for article in reversed(articles):  # feedgen prepends entries
         view = data.with_body(data.views[article.path], article.body_key)
         entry = feed.add_entry()
         entry.id(view.abs_url)
-        entry.title(article.title)
+        entry.title(xml_text(article.title))
         # One link only: feedgen 1.0 drops the rel of entry links, so a second (rel=via) one would
         # read as the article's own link. The original story is linked from the content instead.
         entry.link(href=view.abs_url)
         entry.published(article.date)
         entry.updated(article.updated or article.date)
-        entry.author({"name": _entry_author(article, config)})
-        entry.summary(view.summary)
-        entry.content(_full_content(view, article), type="html")
+        entry.author({"name": xml_text(_entry_author(article, config))})
+        entry.summary(xml_text(view.summary))
+        entry.content(xml_text(_full_content(view, article)), type="html")
         for tag in article.tags:
-            entry.category(term=tag, label=tag)
+            entry.category(term=xml_text(tag), label=xml_text(tag))
     return feed.atom_str(pretty=True)
 
 
@@ -118,6 +120,12 @@ def _full_content(view: "ArticleView", article: Article) -> str:
 def _rfc3339(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
+
+
+def xml_text(text: str) -> str:
+    """text without the characters XML 1.0 forbids (C0 controls but tab and newlines, U+FFFE, U+FFFF):
+    one pasted escape code would otherwise make the whole feed unreadable (pelican#2049)."""
+    return _NOT_XML.sub("", text)
 
 def _attribution(source: str | None, url: str | None) -> str:
     if not url:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sitegen import __version__
 from sitegen.content import Article
+from sitegen.errors import Problem, SiteError
 from sitegen.index import Archive, Term
 from sitegen.routes import Page, Route
 
@@ -23,8 +24,14 @@ def templates_key(dirs: list[Path]) -> str:
     digest = hashlib.sha256()
     for folder in dirs:
         for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+            try:
+                data = path.read_bytes() if path.is_file() else None
+            except FileNotFoundError:  # an editor's temporary file, gone since the listing
+                continue
+            except OSError as exc:
+                raise SiteError([Problem(str(path), None, f"cannot read template: {exc.strerror}")]) from None
+            if data is not None:
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + data + b"\0")
         digest.update(b"\1")
     return digest.hexdigest()
 

@@ -11,9 +11,10 @@ from typing import Callable
 
 from sitegen.cache import BuildCache
 from sitegen.config import Config
-from sitegen.content import CONTENT_DIR, Article, ContentFile, ParsedFile, read_article
+from sitegen.content import Article, ParsedFile, read_article
+from sitegen.content_files import CONTENT_DIR, ContentFile
 from sitegen.errors import Problem
-from sitegen.markup import render_markdown
+from sitegen.markup import MarkupError, render_markdown
 from sitegen.workers import map_in_workers
 
 Progress = Callable[[str, int, int], None]
@@ -59,7 +60,12 @@ def _parse_and_render(site_dir: Path, config: Config, cache: BuildCache, missing
             row = None
             # A body already rendered (a touched file, a moved article) is not rendered again.
             if parsed.article is not None and not cache.markup_known([parsed.article.body_key]):
-                html = render_markdown(parsed.body)
+                try:
+                    html = render_markdown(parsed.body)
+                except MarkupError as exc:
+                    problem = Problem(parsed.article.path, None, exc.message)
+                    out.append((key, ParsedFile(None, problems=(problem,)), None))
+                    continue
                 row = (parsed.article.body_key, html.html, html.summary, html.words)
             out.append((key, ParsedFile(parsed.article, "", parsed.problems), row))  # the body is not kept
         return out

@@ -17,6 +17,9 @@ from sitegen import __version__
 EXTENSIONS = ("extra", "sane_lists")
 SETTINGS_KEY = hashlib.sha256(f"{__version__}|{markdown.__version__}|{EXTENSIONS}".encode()).hexdigest()[:16]
 SUMMARY_CHARS = 300
+# Python-Markdown recurses once per level of lists and quotes: 1,000 levels take seconds and end in
+# RecursionError, 2,000 take half a minute (reliability notes, finding 5). No article needs 100.
+MAX_NESTING = 100
 
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -29,7 +32,17 @@ class Rendered:
     words: int
 
 
+class MarkupError(ValueError):
+    """A body that cannot be rendered; line is 1-based within the body."""
+
+    def __init__(self, message: str, line: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
 _converter = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+_CONTAINER_MARKER = re.compile(r">|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)")
 
 
 def markup_key(body: str) -> str:
@@ -38,10 +51,41 @@ def markup_key(body: str) -> str:
 
 
 def render_markdown(body: str) -> Rendered:
-    """Body Markdown -> Rendered; RecursionError for absurdly nested input is left to the caller."""
-    html_text = _converter.reset().convert(body)
+    """Body Markdown -> Rendered; MarkupError for input nested too deeply to render."""
+    deep = too_deeply_nested(body)
+    if deep:
+        raise deep
+    try:
+        html_text = _converter.reset().convert(body)
+    except RecursionError:  # nesting the check above does not count, such as definition lists
+        raise MarkupError("Markdown nested too deeply to render", 1) from None
     plain = html.unescape(_TAG.sub(" ", html_text))
     return Rendered(html_text, first_paragraph_text(html_text), len(plain.split()))
+
+
+def too_deeply_nested(body: str) -> MarkupError | None:
+    """The first line nested in more than MAX_NESTING lists or quotes, found before rendering is tried."""
+    for number, line in enumerate(body.split("\n"), start=1):
+        depth = nesting_depth(line)
+        if depth > MAX_NESTING:
+            return MarkupError(f"Markdown nested {depth} levels deep (lists or quotes); at most {MAX_NESTING} "
+                               "can be rendered", number)
+    return None
+
+
+def nesting_depth(line: str) -> int:
+    """At most how many lists and quotes a line sits in: each '>' or list marker that opens it, and each
+    four columns of indentation (how Python-Markdown nests lists)."""
+    text = line.expandtabs(4)
+    depth = position = 0
+    while True:
+        rest = text[position:].lstrip(" ")
+        depth += (len(text) - position - len(rest)) // 4
+        marker = _CONTAINER_MARKER.match(rest)
+        if not marker:
+            return depth
+        depth += 1
+        position = len(text) - len(rest) + marker.end()
 
 
 def first_paragraph_text(html_text: str) -> str:

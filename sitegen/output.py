@@ -8,6 +8,7 @@ start (roll forward). Unchanged files are never touched, so they keep their modi
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -40,8 +41,12 @@ def journal_path(dest: Path) -> Path:
 @contextmanager
 def output_lock(dest: Path) -> Iterator[None]:
     """One build at a time per output folder; a second one waits for the first to finish."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with open(dest.with_name(f".{dest.name}.lock"), "a") as handle:
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(dest.with_name(f".{dest.name}.lock"), "a")
+    except OSError as exc:
+        raise write_problem(exc, dest) from None
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -58,9 +63,12 @@ def recover(dest: Path) -> list[str]:
     notes = []
     journal = journal_path(dest)
     if journal.exists():
-        _apply(dest, json.loads(journal.read_text(encoding="utf-8")))
-        _replay_marker(dest).touch()
-        journal.unlink()
+        try:
+            _apply(dest, json.loads(journal.read_text(encoding="utf-8")))
+            _replay_marker(dest).touch()
+            journal.unlink()
+        except OSError as exc:
+            raise write_problem(exc, dest, "an interrupted build is waiting to be completed there") from None
         notes.append(f"completed an interrupted build of {dest.name}/")
     for folder in sorted(dest.parent.glob(f"{dest.name}.staging-*")):
         shutil.rmtree(folder, ignore_errors=True)
@@ -91,7 +99,10 @@ class OutputWriter:
         self.first = not dest.exists()
         self._made: set[str] = set()  # staging folders already created (by this process)
         shutil.rmtree(self.stage, ignore_errors=True)
-        self.stage.mkdir(parents=True)
+        try:
+            self.stage.mkdir(parents=True)
+        except OSError as exc:
+            raise write_problem(exc, dest) from None
 
     def is_current(self, rel: str, sha: str | None) -> bool:
         """True when the output already holds bytes with this sha, untouched since sitegen wrote them."""
@@ -112,30 +123,40 @@ class OutputWriter:
         # The staging folder is new and ours, and routes never hold '..' (routes.find_collisions),
         # so no symlink check is needed here; _apply checks every path it moves into the output.
         folder = os.path.dirname(rel)
-        if folder not in self._made:
-            os.makedirs(os.path.join(self.stage, folder), exist_ok=True)
-            self._made.add(folder)
-        with open(os.path.join(self.stage, rel), "wb") as handle:
-            handle.write(data)
+        try:
+            if folder not in self._made:
+                os.makedirs(os.path.join(self.stage, folder), exist_ok=True)
+                self._made.add(folder)
+            with open(os.path.join(self.stage, rel), "wb") as handle:
+                handle.write(data)
+        except OSError as exc:  # a full disk, a file name too long for this file system
+            raise write_problem(exc, self.dest) from None
         return sha, True
 
     def commit(self, written: list[str], keep: set[str]) -> WriteReport:
         """Make the staged files the output; remove what is not in keep. Caller holds output_lock."""
+        pending = journal_path(self.dest).with_suffix(".tmp")
         try:
             removed = [] if self.first else sorted(self._previous_files() - keep)
             if self.first:
                 self.stage.rename(self.dest)
             else:
+                # Checked before the commit point: a folder refusing a file after it would leave a mix.
+                _check_writable(self.dest, [*written, *removed])
                 plan = {"staging": self.stage.name, "write": sorted(written), "remove": removed}
-                pending = journal_path(self.dest).with_suffix(".tmp")
                 pending.write_text(json.dumps(plan), encoding="utf-8")
                 os.replace(pending, journal_path(self.dest))  # the commit point
+        except OSError as exc:
+            pending.unlink(missing_ok=True)
+            self.discard()
+            raise write_problem(exc, self.dest) from None
+        try:
+            if not self.first:
                 _apply(self.dest, plan)
             return WriteReport(tuple(sorted(written)), len(keep) - len(written), tuple(removed),
                                self._stat_written(written))
-        except OSError as exc:
-            self.discard()
-            raise write_problem(exc, self.dest) from None
+        except OSError as exc:  # past the commit point: the staging folder stays, for recover() to finish with
+            raise write_problem(exc, self.dest, "run the build again to complete it") from None
 
     def finish(self) -> None:
         """Drop the journal once the build's own record of the output is up to date (see recover)."""
@@ -158,9 +179,24 @@ class OutputWriter:
         return result
 
 
-def write_problem(exc: OSError, dest: Path) -> SiteError:
-    where = Path(exc.filename).name if exc.filename else dest.name
-    return SiteError([Problem(str(dest), None, f"cannot write the site: {exc.strerror} ({where})")])
+def write_problem(exc: OSError, dest: Path, hint: str = "") -> SiteError:
+    where = Path(exc.filename) if exc.filename else dest
+    where = where.relative_to(dest.parent) if where.is_relative_to(dest.parent) else where
+    return SiteError([Problem(str(dest), None, f"cannot write the site: {exc.strerror} ({where})", hint)])
+
+
+def _check_writable(dest: Path, rels: list[str]) -> None:
+    """OSError(EACCES) unless every folder that files move into or out of can be written (read-only
+    folders and file systems; os.access answers for root as root's writes will)."""
+    verdicts: dict[Path, bool] = {}
+    for rel in rels:
+        folder = (dest / rel).parent
+        while folder != dest and not folder.exists():  # made by _apply inside the nearest existing one
+            folder = folder.parent
+        if folder not in verdicts:
+            verdicts[folder] = os.access(folder, os.W_OK | os.X_OK)
+            if not verdicts[folder]:
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(folder))
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -199,6 +235,8 @@ def _inside(root: Path, rel: str) -> Path:
     """root/rel, refusing anything that would land outside root ('..', absolute paths, symlinked folders)."""
     target = root / rel
     real_root = os.path.realpath(root)
-    if os.path.commonpath([os.path.realpath(target.parent), real_root]) != real_root or os.path.isabs(rel):
+    real_target = os.path.join(os.path.realpath(target.parent), target.name)  # '..' as the last part too
+    if (os.path.isabs(rel) or target.name in ("", ".", "..") or real_target == real_root
+            or os.path.commonpath([real_target, real_root]) != real_root):
         raise SiteError([Problem(rel, None, "output path would leave the output folder")])
     return target

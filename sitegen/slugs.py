@@ -13,6 +13,9 @@ import unicodedata
 from slugify import slugify as _slugify
 
 MAX_LENGTH = 80
+# A file name may take 255 bytes: 80 characters of a four-byte script would not fit, and the slug
+# also names folders and files ('-2' and '.md' added by imports).
+MAX_BYTES = 200
 
 
 def fold_accents(text: str) -> str:
@@ -23,9 +26,11 @@ def fold_accents(text: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
-    """A lowercase slug of letters, digits and '-', at most 80 characters, never empty."""
+    """A lowercase slug of letters, digits and '-', at most 80 characters and 200 bytes, never empty."""
     slug = _slugify(fold_accents(str(text)), allow_unicode=True, max_length=MAX_LENGTH, word_boundary=True,
                     save_order=True)
+    while len(slug.encode("utf-8")) > MAX_BYTES:
+        slug = slug[:-1].rstrip("-")
     if slug:
         return slug
     digest = hashlib.sha1(str(text).encode("utf-8", "surrogatepass")).hexdigest()[:8]
@@ -34,4 +39,4 @@ def slugify(text: str) -> str:
 
 def is_safe_slug(slug: str) -> bool:
     """True when slug is a single harmless path segment (what `slug:` in front matter may be)."""
-    return bool(slug) and slug == slugify(slug) and len(slug) <= MAX_LENGTH
+    return bool(slug) and slug == slugify(slug) and len(slug) <= MAX_LENGTH and len(slug.encode()) <= MAX_BYTES

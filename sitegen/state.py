@@ -14,7 +14,7 @@ from pathlib import Path
 from sitegen import __version__
 from sitegen.cache import BuildCache
 from sitegen.config import CONFIG_FILE
-from sitegen.content import ContentFile
+from sitegen.content_files import ContentFile
 from sitegen.statics import STATIC_DIR
 from sitegen.theme import template_dirs
 
@@ -22,8 +22,10 @@ from sitegen.theme import template_dirs
 def input_state(site_dir: Path, settings: str, content: list[ContentFile]) -> str:
     """Hash of sitegen's version, the build's settings, site.yaml and every input file's name, size and time."""
     digest = hashlib.sha256(f"{__version__}\0{settings}\0".encode())
-    config = site_dir / CONFIG_FILE
-    digest.update(config.read_bytes() if config.exists() else b"-")
+    try:
+        digest.update((site_dir / CONFIG_FILE).read_bytes())
+    except OSError:  # missing (all defaults) or unreadable (the build itself says why)
+        digest.update(b"-")
     digest.update("".join(f"{f.path}\0{f.size}\0{f.mtime_ns}\n" for f in content).encode("utf-8", "surrogatepass"))
     folders = [*template_dirs(site_dir), site_dir / STATIC_DIR]
     for path in (p for folder in folders for p in _files(folder)):
@@ -43,31 +45,33 @@ def _files(folder: Path) -> list[Path]:
     return found
 
 
-def output_is_current(cache: BuildCache, output: Path, state: str, now: dt.datetime) -> bool:
-    """True when the last build of output had these inputs, no article has come of age since, and output is intact."""
+def output_is_current(cache: BuildCache, output: Path, state: str, now: dt.datetime) -> tuple[str, ...] | None:
+    """The notes of the last build of output when it had these inputs, no article has come of age since, and
+    the output is intact; None when it must be built."""
     saved = cache.meta(f"state:{output}")
     if not saved:
-        return False
+        return None
     record = json.loads(saved)
     if record["state"] != state or (record["until"] and now.astimezone(dt.timezone.utc).isoformat() >= record["until"]):
-        return False
+        return None
     manifest = cache.manifest(output)
     if not manifest:
-        return False
+        return None
     for rel, (size, mtime, _) in manifest.items():
         try:
             stat = os.stat(f"{output}/{rel}")
         except OSError:
-            return False
+            return None
         if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
-            return False
-    return True
+            return None
+    return tuple(record["notes"])
 
 
-def remember_state(cache: BuildCache, output: Path, state: str, until: dt.datetime | None) -> None:
-    """Record the inputs of a build that succeeded; until is when its earliest left-out future article comes due."""
+def remember_state(cache: BuildCache, output: Path, state: str, until: dt.datetime | None,
+                   notes: tuple[str, ...]) -> None:
+    """Record the inputs of a build that succeeded, its notes, and when its earliest left-out future article comes due."""
     stamp = until.astimezone(dt.timezone.utc).isoformat() if until else ""
-    cache.set_meta(f"state:{output}", json.dumps({"state": state, "until": stamp}))
+    cache.set_meta(f"state:{output}", json.dumps({"state": state, "until": stamp, "notes": list(notes)}))
 
 
 def forget_state(cache: BuildCache, output: Path) -> None:

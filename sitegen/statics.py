@@ -1,8 +1,12 @@
 """Files copied as they are: the theme's assets, then the site's static/ folder (the site wins)."""
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
+from sitegen.errors import Problem, SiteError
 from sitegen.routes import StaticFile
 from sitegen.theme import THEME_ASSETS, template_dirs
 
@@ -40,3 +44,22 @@ def _files_under(root: Path, site_dir: Path) -> list[Path]:
 
 def _owner(site_dir: Path, path: Path) -> str:
     return path.relative_to(site_dir).as_posix() if path.is_relative_to(site_dir) else str(path)
+
+
+def read_static(static: StaticFile) -> bytes:
+    """The bytes of a file to copy; a problem, not a crash, when it went away since it was listed."""
+    with _reading(static):
+        return static.source.read_bytes()
+
+
+def static_stat(static: StaticFile) -> os.stat_result:
+    with _reading(static):
+        return static.source.stat()
+
+
+@contextmanager
+def _reading(static: StaticFile) -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        raise SiteError([Problem(static.owner, None, f"cannot read: {exc.strerror}")]) from None

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import traceback
 from importlib import resources
 from pathlib import Path
 
 import jinja2
+from jinja2.loaders import split_template_path
 
 from sitegen.config import Config
 from sitegen.errors import Problem
@@ -32,11 +34,25 @@ def template_dirs(site_dir: Path) -> list[Path]:
     return unique
 
 
+class _TemplateLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader, with a template that is not UTF-8 reported at its file and line."""
+
+    def get_source(self, environment, template):
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            filename = next((path for folder in self.searchpath
+                             if os.path.isfile(path := os.path.join(folder, *split_template_path(template)))), None)
+            line = exc.object[:exc.start].count(b"\n") + 1
+            raise jinja2.TemplateSyntaxError(f"not valid UTF-8 (byte {exc.object[exc.start]:#x}); save the file as "
+                                             "UTF-8", line, template, filename) from None
+
+
 def make_environment(site_dir: Path, config: Config) -> jinja2.Environment:
     dirs = template_dirs(site_dir)
     loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader([str(d) for d in dirs]),
-        jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(str(builtin_theme_dir()))}),
+        _TemplateLoader([str(d) for d in dirs]),
+        jinja2.PrefixLoader({"default": _TemplateLoader(str(builtin_theme_dir()))}),
     ])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -58,16 +74,21 @@ def _local(moment: dt.datetime, tz) -> dt.datetime:
 def template_problem(exc: BaseException, site_dir: Path, template: str, owner: str | None) -> Problem | None:
     """Turn a Jinja error into a Problem at the template's file and line; None when it is not the template's fault."""
     if isinstance(exc, jinja2.TemplateNotFound):
-        name = exc.name if exc.name != template else template
-        return Problem(owner or _display(site_dir, None, name), None, f"unknown template '{name}'",
-                       f"templates are looked up in {', '.join(_display(site_dir, d, '') for d in template_dirs(site_dir))}")
+        looked_in = "templates are looked up in the site's templates/, then in the built-in theme"
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
+        if exc.name != template and frames:  # included or extended by a template: that is where to fix it
+            return Problem(_display(site_dir, frames[-1].filename, template), frames[-1].lineno,
+                           f"unknown template '{exc.name}'", looked_in)
+        return Problem(owner or _display(site_dir, None, exc.name), None, f"unknown template '{exc.name}'", looked_in)
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return Problem(_display(site_dir, exc.filename, exc.name or template), exc.lineno, f"template syntax: {exc.message}")
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml", ".txt"))]
     if not frames:
         return None
-    frame = frames[-1]
+    frame = frames[-1] if not isinstance(exc, RecursionError) else frames[0]  # where the circle starts
     message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+    if isinstance(exc, RecursionError):
+        message = "it includes, extends or calls itself without end"
     return Problem(_display(site_dir, frame.filename, template), frame.lineno, f"template error: {message}")
 
 

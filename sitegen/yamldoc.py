@@ -6,7 +6,7 @@ cases with the offending line, and only then construct plain Python data.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -14,6 +14,8 @@ import yaml
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_DEPTH = 50
+MAX_INT_DIGITS = 4000
+_INT_TAG = "tag:yaml.org,2002:int"
 
 
 class _Loader(_Base):  # type: ignore[misc, valid-type]
@@ -41,6 +43,7 @@ class YamlDoc:
 
     data: Any
     key_lines: dict
+    raw: dict = field(default_factory=dict)  # top-level key -> its scalar value as written ('no', not False)
 
 
 def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
@@ -57,6 +60,8 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
             return YamlDoc(None, {})
         _check_node(node, set(), 0, offset)
         data = loader.construct_document(node)
+    except YamlError:
+        raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + offset if mark else None
@@ -65,9 +70,11 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         raise YamlError(f"invalid YAML: {exc}", None) from None
     except RecursionError:
         raise YamlError("YAML nested too deeply", offset) from None
+    except ValueError as exc:  # from constructors, besides the cases _check_node names with their line
+        raise YamlError(f"invalid YAML value: {str(exc).split(';')[0]}", offset) from None
     finally:
         loader.dispose()
-    return YamlDoc(data, _key_lines(node, offset))
+    return YamlDoc(data, _key_lines(node, offset), _raw_values(node))
 
 
 def _check_node(node: yaml.Node, seen: set, depth: int, offset: int) -> None:
@@ -78,6 +85,9 @@ def _check_node(node: yaml.Node, seen: set, depth: int, offset: int) -> None:
     seen.add(id(node))
     if depth > MAX_DEPTH:
         raise YamlError(f"YAML nested deeper than {MAX_DEPTH} levels", line)
+    if node.tag == _INT_TAG and len(node.value) > MAX_INT_DIGITS:
+        # Python refuses to convert such numbers (its CVE-2020-10735 limit), with a ValueError and no line.
+        raise YamlError(f"a number of {len(node.value)} digits (quote it if it is text)", line)
     if isinstance(node, yaml.MappingNode):
         first_line: dict = {}
         for key, value in node.value:
@@ -99,8 +109,14 @@ def _key_lines(node: yaml.Node, offset: int) -> dict:
     return {k.value: k.start_mark.line + offset for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
 
 
+def _raw_values(node: yaml.Node) -> dict:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: v.value for k, v in node.value if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
+
+
 def type_name(value: Any) -> str:
     """How a YAML value's type reads in a message to a user."""
     names = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a mapping",
-             type(None): "nothing (null)"}
+             type(None): "nothing (null)", str: "text"}
     return names.get(type(value), type(value).__name__)

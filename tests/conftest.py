@@ -3,12 +3,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from sitegen.build import BuildOptions, build
+
+# Property tests: bounded in CI, no deadline (a loaded 2-core machine); `HYPOTHESIS_PROFILE=nightly` for a long run.
+settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("nightly", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone.utc)

@@ -7,7 +7,8 @@ import pytest
 
 from conftest import NOW, REPO, Site
 from sitegen.config import load_config
-from sitegen.content import ParsedFile, find_content_files, read_article
+from sitegen.content import ParsedFile, read_article
+from sitegen.content_files import find_content_files
 from sitegen.importers import ImportOptions, ImportReport, import_inputs
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "digest-sample.txt"  # a copy of ../shared/samples/

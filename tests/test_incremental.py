@@ -4,7 +4,10 @@ from __future__ import annotations
 import hashlib
 import random
 
-from conftest import NOW, article
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import NOW, SITE_YAML, Site, article
 from sitegen.build import BuildOptions, build
 
 
@@ -29,13 +32,13 @@ def random_article(rng: random.Random, n: int) -> str:
     return article(f"Story {n} v{rng.randint(0, 9)}", date, body, **meta)
 
 
-EDITS = ["add", "delete", "rewrite", "rewrite", "touch", "template", "config", "static", "draft"]
+EDITS = ["add", "delete", "rewrite", "rewrite", "touch", "template", "config", "static", "draft", "rename"]
 
 
-def apply_edit(site, rng: random.Random, step: int) -> str:
+def apply_edit(site, rng: random.Random, step: int, kind: str | None = None) -> str:
     content = site.root / "content"
     files = sorted(content.glob("*.md"))
-    kind = rng.choice(EDITS)
+    kind = kind or rng.choice(EDITS)
     if kind == "add" or not files:
         site.write(f"content/new-{step}.md", random_article(rng, 100 + step))
     elif kind == "delete" and len(files) > 3:
@@ -51,6 +54,9 @@ def apply_edit(site, rng: random.Random, step: int) -> str:
                                 f"sources:\n  Al Jazeera: {{aliases: [AlJazeera]}}\n")
     elif kind == "static":
         site.write("static/note.txt", f"version {step % 2}")
+    elif kind == "rename":  # a new URL for the article, the old page removed
+        path = rng.choice(files)
+        path.rename(path.with_name(f"renamed-{step}-{path.name}"))
     elif kind == "draft":
         path = rng.choice(files)
         text = path.read_text()
@@ -61,6 +67,13 @@ def apply_edit(site, rng: random.Random, step: int) -> str:
     return kind
 
 
+def assert_warm_equals_cold(site, cold_out, what) -> None:
+    warm = build(site.root, BuildOptions(now=NOW))
+    cold = build(site.root, BuildOptions(now=NOW, output=cold_out, use_cache=False))
+    assert warm.ok and cold.ok, (warm.problems, cold.problems)
+    assert tree(site.out) == tree(cold_out), what
+
+
 def test_incremental_builds_match_cold_builds_after_random_edits(site):
     rng = random.Random(2026)
     for n in range(12):
@@ -68,7 +81,19 @@ def test_incremental_builds_match_cold_builds_after_random_edits(site):
     cold_out = site.root.parent / "cold"
     for step in range(25):  # bounded; bench/ can run longer sequences
         kinds = [apply_edit(site, rng, step) for _ in range(rng.randint(1, 3))]
-        warm = build(site.root, BuildOptions(now=NOW))
-        cold = build(site.root, BuildOptions(now=NOW, output=cold_out, use_cache=False))
-        assert warm.ok and cold.ok, (warm.problems, cold.problems)
-        assert tree(site.out) == tree(cold_out), f"step {step}: {kinds}"
+        assert_warm_equals_cold(site, cold_out, f"step {step}: {kinds}")
+
+
+@settings(max_examples=10 if settings().max_examples < 1000 else 300)  # each example builds up to ten times
+@given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 2**32)), min_size=1, max_size=5))
+def test_any_sequence_of_edits_builds_like_a_cold_build(tmp_path_factory, edits):
+    """Hypothesis chooses the edits (and shrinks a failing sequence to the fewest that still fail)."""
+    site = Site(tmp_path_factory.mktemp("edits") / "site")
+    site.write("site.yaml", SITE_YAML)
+    rng = random.Random(0)
+    for n in range(6):
+        site.write(f"content/s{n}.md", random_article(rng, n))
+    build(site.root, BuildOptions(now=NOW))
+    for step, (kind, seed) in enumerate(edits):
+        apply_edit(site, random.Random(seed), step, kind)
+        assert_warm_equals_cold(site, site.root.parent / "cold", f"after {edits[:step + 1]}")

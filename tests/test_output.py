@@ -1,7 +1,6 @@
 """The output folder is replaced whole: unchanged files keep their bytes and times, interrupted builds change nothing."""
 from __future__ import annotations
 
-import random
 import signal
 import subprocess
 import sys
@@ -9,7 +8,7 @@ import threading
 import time
 
 from conftest import article
-from sitegen import output
+from faults import make_corpus
 
 
 def mtimes(folder):
@@ -103,49 +102,8 @@ def test_stale_staging_folders_are_removed(site):
     assert not list(site.root.glob("build.*"))
 
 
-def _corpus(site, n):
-    for i in range(n):
-        site.write(f"content/story-{i:04d}.md", article(f"Story {i}", f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
-                                                        "Paragraph.\n\n" * 20, tags=[f"tag{i % 30}", "All"],
-                                                        source=f"Outlet {i % 7}"))
-
-
-def test_killed_builds_leave_the_old_or_the_new_site_never_a_mix(site):
-    _corpus(site, 250)
-    site.build()
-    old = site.tree_hash()
-    site.write("content/extra.md", article("The new story", "2026-06-06"))
-    started = time.perf_counter()
-    site.build()
-    duration = time.perf_counter() - started
-    new = site.tree_hash()
-    (site.root / "content" / "extra.md").unlink()
-    site.build()
-    assert site.tree_hash() == old
-    site.write("content/extra.md", article("The new story", "2026-06-06"))
-    rng = random.Random(7)
-    seen = set()
-    for _ in range(12):  # bounded: a dozen kills spread over a build; bench/ can run hundreds
-        proc = subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--site", str(site.root), "-q"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.15, 0.15 + duration * 1.5))  # interpreter start-up, then anywhere in the build
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        output.recover(site.root / "build")  # what the next run does first
-        state = site.tree_hash()
-        assert state in (old, new)
-        seen.add(state)
-        if state == new:  # put the old site back for the next round
-            (site.root / "content" / "extra.md").unlink()
-            site.build()
-            site.write("content/extra.md", article("The new story", "2026-06-06"))
-    result = site.build()
-    assert result.ok and site.tree_hash() == new
-    assert not list(site.root.glob("build.*"))
-
-
 def test_two_builds_at_once_do_not_interleave(site):
-    _corpus(site, 60)
+    make_corpus(site, 60)
     results = []
     threads = [threading.Thread(target=lambda: results.append(site.build())) for _ in range(2)]
     for t in threads:
@@ -160,38 +118,22 @@ def test_two_builds_at_once_do_not_interleave(site):
 
 
 def test_ctrl_c_during_build_exits_130_and_keeps_old_output(site):
-    _corpus(site, 250)
+    make_corpus(site, 250)
     site.build()
     old = site.tree_hash()
     site.write("content/extra.md", article("The new story", "2026-06-06"))
     proc = subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--site", str(site.root)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.6)
+    # Once staging has begun, not at a fixed delay: on a loaded machine 0.6 s could still be interpreter
+    # start-up, where Ctrl-C is Python's own business (a KeyboardInterrupt traceback) and not sitegen's.
+    while not list(site.root.glob("build.staging-*")) and proc.poll() is None:
+        time.sleep(0.005)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     if proc.returncode == 0:  # the build beat the signal on a fast machine; nothing to check then
         return
     assert proc.returncode == 130, err
     assert "Interrupted" in err and "Traceback" not in err
-    assert site.tree_hash() == old
-    assert not list(site.root.glob("build.*"))
-
-
-def test_full_disk_is_a_clear_error_and_keeps_the_old_output(site):
-    site.build()
-    old = site.tree_hash()
-    site.write("content/big.md", article("Big", "2026-07-07", "word " * 20000))
-
-    def limit_file_size():  # writes past 16 KiB fail with EFBIG, as on a full disk
-        import resource
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384))
-
-    proc = subprocess.run([sys.executable, "-m", "sitegen", "build", "--site", str(site.root)],
-                          capture_output=True, text=True, preexec_fn=limit_file_size, timeout=60)
-    assert proc.returncode == 1, proc.stderr
-    assert "cannot write the" in proc.stderr  # the cache or the site, whichever fills the disk first
-    assert "Traceback" not in proc.stderr
     assert site.tree_hash() == old
     assert not list(site.root.glob("build.*"))
 

@@ -11,7 +11,8 @@ from conftest import REPO
 from linkcheck import broken_links
 from sitegen.build import BuildOptions, build
 from sitegen.config import load_config
-from sitegen.content import find_content_files, read_article
+from sitegen.content import read_article
+from sitegen.content_files import find_content_files
 
 
 def test_repository_content_holds_the_four_sample_articles():

@@ -25,7 +25,7 @@ from sitegen.importers.fetch import FetchError, FetchLimits, size_text
 from sitegen.importers.fetch import fetch as download
 from sitegen.importers.tagging import merge_tags, suggest_tags
 from sitegen.importers.write import EDITED, IMPORTED, OWN, REPEAT, WRITE, Planned, plan_files, write_planned
-from sitegen.markup import render_markdown, shorten_summary
+from sitegen.markup import MarkupError, render_markdown, shorten_summary
 
 __all__ = ["ImportOptions", "ImportReport", "Planned", "import_inputs", "new_article", "FetchLimits",
            "WRITE", "IMPORTED", "EDITED", "OWN", "REPEAT"]
@@ -66,7 +66,14 @@ def import_inputs(site_dir: Path, inputs: Sequence[str], options: ImportOptions 
         moments = assign_dates([d.date for d in drafts], given, _now(options.now), config.tz)
     except ValueError as exc:
         raise SiteError([Problem("--date", None, str(exc))]) from None
-    articles = [(front_matter(d, moment, config, options.tags), d.body) for d, moment in zip(drafts, moments)]
+    articles, problems = [], []
+    for draft, moment in zip(drafts, moments):
+        try:
+            articles.append((front_matter(draft, moment, config, options.tags), draft.body))
+        except MarkupError as exc:
+            problems.append(Problem(draft.origin, None, f"'{draft.title}': {exc.message}"))
+    if problems:
+        raise SiteError(problems)
     planned = plan_files(site_dir, articles, config)
     if not options.dry_run:
         write_planned(site_dir, planned)
@@ -88,9 +95,16 @@ def read_input(item: str, config: Config, limits: FetchLimits = FetchLimits()) -
         raw = path.read_bytes()
     except OSError as exc:
         raise SiteError([Problem(item, None, f"cannot read: {exc.strerror or exc}")]) from None
-    if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") or raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if _looks_like_xml(raw):
         return read_feed(item, raw, config)
     return read_digest(item, raw, config)
+
+
+def _looks_like_xml(raw: bytes) -> bool:
+    """A feed starts with '<' (after a BOM and blanks), in UTF-8 or UTF-16; a digest with text."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raw = raw[:400].decode("utf-16", errors="replace").encode("utf-8")
+    return raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
 def front_matter(draft: Draft, moment: dt.datetime, config: Config, extra_tags: Sequence[str] = ()) -> dict:

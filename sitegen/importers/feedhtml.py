@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 from urllib.parse import quote
 
 import nh3
 from markdownify import MarkdownConverter
 
+from sitegen.htmlscan import risky_markup, start_tags, url_scheme
 from sitegen.importers.draft import clean_line
 from sitegen.importers.mdtext import escape_text
-from sitegen.markup import render_markdown
+from sitegen.markup import MarkupError, render_markdown
 
 TAGS = {"p", "br", "hr", "a", "strong", "b", "em", "i", "u", "s", "del", "sub", "sup", "small", "mark", "abbr",
         "blockquote", "q", "cite", "ul", "ol", "li", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
@@ -37,7 +37,7 @@ _BLOCKS = {"p", "br", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6
 
 def sanitise_html(fragment: str, base_url: str | None = None) -> str:
     """An allowlisted copy of fragment: no scripts, event handlers, iframes, forms or non-http(s) URLs."""
-    relative = ("rewrite_with_base", base_url) if base_url and _scheme(base_url) in ("http", "https") else "deny"
+    relative = ("rewrite_with_base", base_url) if base_url and url_scheme(base_url) in ("http", "https") else "deny"
     return nh3.clean(fragment, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None,
                      clean_content_tags=REMOVED_WITH_CONTENT, url_relative=relative, attribute_filter=_encode_url)
 
@@ -76,40 +76,19 @@ def html_to_markdown(fragment: str, base_url: str | None = None) -> tuple[str, b
     converter = _InertConverter(heading_style="atx", bullets="-")
     markdown = converter.convert(sanitise_html(fragment, base_url))
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip("\n").rstrip()  # keep a leading code block's indent
-    if unsafe_constructs(render_markdown(markdown).html):
+    try:
+        unsafe = unsafe_constructs(render_markdown(markdown).html)
+    except MarkupError:  # lists nested hundreds deep: an attack on the renderer, not news
+        unsafe = True
+    if unsafe:
         return escape_text(plain_text(fragment)), False
     return markdown, True
 
 
-class _DangerScanner(HTMLParser):
-    DANGEROUS_TAGS = {"script", "style", "iframe", "frame", "object", "embed", "applet", "form", "input", "button",
-                      "textarea", "select", "svg", "math", "link", "meta", "base", "template"}
-    URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "background", "xlink:href", "srcset"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.DANGEROUS_TAGS:
-            self.found.append(f"<{tag}>")
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.found.append(f"{name}= on <{tag}>")
-            elif name in self.URL_ATTRIBUTES and _scheme(value or "") not in URL_SCHEMES | {""}:
-                self.found.append(f"{name}={value!r} on <{tag}>")
+DANGEROUS_TAGS = {"script", "style", "iframe", "frame", "object", "embed", "applet", "form", "input", "button",
+                  "textarea", "select", "svg", "math", "link", "meta", "base", "template"}
 
 
 def unsafe_constructs(rendered_html: str) -> list[str]:
     """What in rendered HTML could run script: dangerous elements, on* attributes, non-http(s) URLs."""
-    scanner = _DangerScanner()
-    scanner.feed(rendered_html)
-    scanner.close()
-    return scanner.found
-
-
-def _scheme(url: str) -> str:
-    """The scheme as a browser sees it ('' when relative): browsers ignore tabs, newlines and leading spaces."""
-    compact = re.sub(r"[\x00-\x20]", "", url)
-    match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", compact)
-    return match.group(1).lower() if match else ""
+    return [risk.what for risk in risky_markup(start_tags(rendered_html), DANGEROUS_TAGS)]

@@ -9,20 +9,27 @@ from __future__ import annotations
 
 import re
 
-_INLINE = re.compile(r"[\\`*_\[\]{}<]|&(?=#?\w+;)")
+_INLINE = re.compile(r"[\\`*_\[\]{}<|&]")  # "|" would start a table ("extra"); "&#0" shows as a character
 # What makes a line something other than a paragraph line: a heading, a quote, a list item, a setext
-# underline, a code fence. The first character of such a start is escaped.
-_BLOCK_START = re.compile(r"^(?=#|>|[-+](?:\s|$)|[-=]+\s*$|~~~)", re.M)
+# underline or a rule ('--- -'), a code fence, a definition (def_list, in "extra"). Its first
+# character is escaped.
+_BLOCK_START = re.compile(r"^([ ]{0,3})([#>]|[-+](?=\s|$)|-(?=[-\s]*$)|=(?=[=\s]*$)|~(?=~~)|:(?=\s))", re.M)
 _ORDERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)", re.M)
+# Python-Markdown has backslash escapes for some characters only; '\=' would show its backslash.
+_ENTITIES = {"<": "&lt;", "&": "&amp;", "=": "&#61;", "~": "&#126;", ":": "&#58;"}
 
 
 def _escape_char(match: re.Match) -> str:
     char = match.group()
-    return {"<": "&lt;", "&": "&amp;"}.get(char, "\\" + char)
+    return _ENTITIES.get(char, "\\" + char)
+
+
+def _escape_block_start(match: re.Match) -> str:
+    return match.group(1) + _ENTITIES.get(match.group(2), "\\" + match.group(2))
 
 
 def escape_text(text: str) -> str:
     """Text (possibly several lines) as Markdown showing that very text."""
     text = _INLINE.sub(_escape_char, text)
     text = _ORDERED.sub(r"\1\\\2", text)  # "2022. That year" is a sentence, not list item 2022
-    return _BLOCK_START.sub("\\\\", text)
+    return _BLOCK_START.sub(_escape_block_start, text)

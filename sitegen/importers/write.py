@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.config import Config
-from sitegen.content import CONTENT_DIR, decode_text, dump_article, find_content_files, split_front_matter
+from sitegen.content import decode_text, dump_article, split_front_matter
+from sitegen.content_files import CONTENT_DIR, find_content_files
 from sitegen.errors import Problem, SiteError
 from sitegen.slugs import MAX_LENGTH, fold_accents, slugify
 from sitegen.yamldoc import YamlError, load_yaml

@@ -1,0 +1,194 @@
+"""Properties that must hold for any input (Hypothesis): parsers never crash, slugs and paths stay safe,
+imports lose no text. A counterexample Hypothesis finds is kept below as an @example, named after it.
+
+Bounded for CI (150 examples a property, no deadline on a loaded machine: profiles in conftest.py);
+HYPOTHESIS_PROFILE=nightly runs 10,000.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import posixpath
+import re
+import string
+from pathlib import Path
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from sitegen.config import Config, check_permalink
+from sitegen.content import Article, decode_text, parse_article
+from sitegen.errors import SiteError
+from sitegen.importers.digest import parse_digest
+from sitegen.markup import render_markdown
+from sitegen.output import _inside
+from sitegen.routes import Route, article_path, find_collisions, href, output_for
+from sitegen.slugs import MAX_BYTES, MAX_LENGTH, is_safe_slug, slugify
+
+CONFIG = Config()
+
+# YAML values that go wrong in ways plain text does not: typing, anchors, tags, nesting, escapes.
+YAML_VALUES = ["no", "yes", "1.10", "12:30", "0o17", "~", "null", "[a, b]", "{a: 1}", "[", "{", "'", '"', "&a x",
+               "*a", "!!binary aGk=", "!!python/object/apply:os.system [x]", "2026-13-45", "2026-01-06",
+               "2026-01-06T18:00:00+25:00", "0001-01-01T00:00:00+14:00", '"\\x00\\x1b"', '"\\ud800"', "|\n  block",
+               "- a\n- b", "[[[[[[[[]]]]]]]]", "1" + "0" * 5000, "<script>x</script>", "../../etc", "/abs"]
+KEYS = ["title", "date", "tags", "source", "source_url", "summary", "author", "draft", "slug", "updated", "template",
+        "<<", "? a", "1", "title"]
+
+
+@st.composite
+def front_matter_files(draw) -> str:
+    """Text shaped like a content file, broken in the ways editors and importers break them."""
+    lines = [f"{draw(st.sampled_from(KEYS))}: {draw(st.sampled_from(YAML_VALUES) | st.text(max_size=20))}"
+             for _ in range(draw(st.integers(0, 8)))]
+    body = draw(st.text(max_size=200))
+    opening = draw(st.sampled_from(["---\n", "---\r\n", "\ufeff---\n", "", "--- \n"]))
+    closing = draw(st.sampled_from(["---\n", "...\n", "", "--\n"]))
+    return opening + "\n".join(lines) + "\n" + closing + body
+
+
+@given(front_matter_files() | st.text())
+@example("---\n<<: {title: [a]}\ndate: 2026-01-01\n---\n")
+def test_front_matter_parser_returns_problems_with_a_line_of_the_file(text):
+    parsed = parse_article("content/a.md", text, CONFIG)
+    assert (parsed.article is None) == bool(parsed.problems)
+    line_count = text.count("\n") + 1
+    for problem in parsed.problems:
+        assert problem.line is not None and 1 <= problem.line <= line_count, (problem, text)
+
+
+@given(st.binary(max_size=300))
+def test_any_bytes_decode_or_give_a_problem_at_a_line_of_the_file(raw):
+    text, problem = decode_text("content/a.md", raw)
+    if problem:
+        assert problem.line is None or 1 <= problem.line <= raw.count(b"\n") + 1
+    else:
+        assert "\r" not in text
+
+
+@given(st.text())
+@example("..")
+@example("𠀀" * 100)
+@example("a\u0000b/c\\d")
+def test_slugs_are_safe_never_empty_stable_and_short(text):
+    slug = slugify(text)
+    assert slug and slug == slugify(text) and slugify(slug) == slug and is_safe_slug(slug)
+    assert len(slug) <= MAX_LENGTH and len(slug.encode()) <= MAX_BYTES
+    assert not re.search(r"[/\\\x00-\x1f\x7f]|\.\.", slug)
+
+
+SEGMENTS = ["{slug}", "{year}", "{month}", "{day}", "..", ".", "%2e%2e", "a", "\\", "", "{slug}.html", "x..y", "~"]
+
+
+@given(st.lists(st.sampled_from(SEGMENTS), min_size=1, max_size=6), st.text(max_size=40),
+       st.dates(), st.sampled_from(["/", "/digest/", "/a/b/"]))
+@example(["..", "{slug}", ""], "x", dt.date(2026, 1, 1), "/")
+def test_every_permalink_that_passes_validation_stays_inside_the_output(segments, title, day, prefix):
+    pattern = "/" + "/".join(segments)
+    try:
+        pattern = check_permalink(pattern)
+    except ValueError:
+        return
+    config = Config(permalink=pattern, base_url=f"https://example.org{prefix}")
+    moment = dt.datetime.combine(day, dt.time(), dt.timezone.utc)
+    path = article_path(config, Article(path="content/a.md", slug=slugify(title), title="T", date=moment))
+    rel = output_for(path)
+    assert not posixpath.isabs(rel) and not posixpath.normpath(rel).startswith("..")
+    assert os.path.commonpath(["/out", os.path.normpath(os.path.join("/out", rel))]) == "/out"
+    assert href(config, path).startswith(config.path_prefix)
+
+
+@given(st.text(alphabet=string.ascii_letters + "./\\%-_~" + "\x00", max_size=30))
+@example("../build-evil/x.html")
+@example("a/../../build-evil/x.html")
+@example("..")
+def test_output_paths_outside_the_output_are_refused_pelican_3611(rel):
+    # The sibling-prefix escape: 'build-evil' starts with 'build', so a startswith() check lets it through.
+    root = "/srv/site/build"
+    escapes = os.path.commonpath([root, os.path.normpath(os.path.join(root, rel))]) != root
+    route = Route("article", "/" + rel, rel, owner="content/a.md")
+    flagged = any("outside the output folder" in p.message for p in find_collisions([route], []))
+    if escapes or posixpath.isabs(rel):
+        assert flagged
+    try:
+        _inside(Path(root), rel)
+        refused = False
+    except (SiteError, ValueError):  # ValueError: a NUL, which no file name may hold
+        refused = True
+    assert refused or not escapes
+
+
+# Digest text: what newsrooms paste, including every character Markdown gives a meaning to.
+TOKENS = list(string.ascii_letters + string.digits + "      .,;:!?'\"-–—‘’“”…éçøß€*_[](){}<>&#\\`|~^=+/@$%•\t") + [
+    "&amp;", "&#60;", "1. ", "- ", ": ", "  ", "[x](y)", "<b>", "{: #id}", "---", "| a |", "***", "> ", "# ", "    "]
+# How a line can start something other than a paragraph in Python-Markdown with "extra": drawn often,
+# because a random line seldom starts with one.
+LINE_STARTS = [": ", "=", "===", "---", "--- | ---", "|---|", "| a |", "~~~", "```", "> ", "# ", "- ", "* ", "+ ",
+               "1. ", "1) ", "2022. ", "    ", "\t", "*[A]: ", "[^1]: ", "[x]: http://e.example", "<div>", "<!--",
+               "{: .x}", "&#", "\\", "_", "* * *", "[TOC]"]
+PASTED = st.tuples(st.sampled_from(LINE_STARTS) | st.just(""),
+                   st.lists(st.sampled_from(TOKENS), max_size=30).map("".join)).map("".join).filter(
+    lambda line: line.strip() and "Leave a comment" not in line)
+_TAGS = re.compile(r"<[^>]+>")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+•◦‣▪·]|\d{1,3}[.)])\s+")  # what the digest format turns into list items
+
+
+def shown_text(markdown: str) -> str:
+    """The text a reader sees of rendered Markdown, on one line."""
+    return " ".join(html.unescape(_TAGS.sub(" ", render_markdown(markdown).html)).split())
+
+
+def written_text(lines: list[str]) -> str:
+    """The text of digest lines as the format defines it: stripped, a list marker before text dropped."""
+    return " ".join(" ".join(_LIST_MARKER.sub("", line.strip()) for line in lines).split())
+
+
+@given(st.lists(PASTED, min_size=1, max_size=4))
+@example(["term", ": definition"])  # found by this test: a definition list ate the ':'
+@example(["a | b", "--- | ---"])  # a table ate the second line
+@example(["="])  # a setext underline escaped as '\=' showed its backslash
+@example(["&#0"])  # a character reference without ';' showed as U+FFFD
+@example(["--- - "])  # a horizontal rule
+def test_escaped_text_shows_exactly_as_written(lines):
+    from sitegen.importers.mdtext import escape_text
+
+    text = "\n".join(line.strip() for line in lines)
+    assert shown_text(escape_text(text)) == " ".join(text.split())
+
+
+def in_order(words: list[str], text: list[str]) -> bool:
+    """Every word of words in text, in order (a list number Markdown chose to show may come between)."""
+    rest = iter(text)
+    return all(word in rest for word in words)
+
+
+@st.composite
+def digests(draw) -> tuple[str, list[list[list[str]]]]:
+    """A digest of 1-3 articles and, for each, its paragraphs as lines (the outlet added to the last)."""
+    articles, parts = [], []
+    for _ in range(draw(st.integers(1, 3))):
+        headline = draw(PASTED.filter(lambda h: not _LIST_MARKER.match(h)))
+        paragraphs = draw(st.lists(st.lists(PASTED, min_size=1, max_size=3), min_size=1, max_size=4))
+        paragraphs[-1][-1] = paragraphs[-1][-1].rstrip() + "."
+        text = "\n\n".join("\n".join(p) for p in paragraphs) + " (Reuters)"
+        parts.append(f"Posted on Leave a comment\n\n{headline}\n\n{text}\n\n")
+        articles.append(paragraphs)
+    return "".join(parts), articles
+
+
+@given(digests())
+@example(("Posted on Leave a comment\n\n: \n\n: \n- \n:. (Reuters)\n\n", [[[": ", "- ", ":."]]]))
+def test_digest_import_never_crashes_and_never_loses_a_paragraph(digest):
+    text, articles = digest
+    try:
+        harvest = parse_digest("digest.txt", text, CONFIG)
+    except SiteError as exc:  # refusing is allowed (a headline too long to be one), with a line
+        assert all(p.line and 1 <= p.line <= text.count("\n") + 1 for p in exc.problems)
+        return
+    assert len(harvest.drafts) == len(articles)
+    for draft, paragraphs in zip(harvest.drafts, articles):
+        shown = shown_text(draft.body)
+        for paragraph in paragraphs:
+            assert in_order(written_text(paragraph).split(), shown.split()), (paragraph, draft.body)
+        assert draft.sources == ("Reuters",) and not shown.endswith("(Reuters)")
