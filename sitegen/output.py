@@ -207,18 +207,21 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 
 def _apply(dest: Path, plan: dict) -> None:
-    """Move staged files into dest and remove the old ones; safe to run again after a kill."""
+    """Remove the old files and move the staged ones into dest; safe to run again after a kill.
+
+    Removals go first: a reader who sees a page's new address never finds the old one still there.
+    """
     stage = dest.with_name(plan["staging"])
+    for rel in plan["remove"]:
+        target = _inside(dest, rel)
+        target.unlink(missing_ok=True)
+        _prune_empty_parents(dest, target.parent)
     for rel in plan["write"]:
         source = stage / rel
         if source.exists():
             target = _inside(dest, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, target)
-    for rel in plan["remove"]:
-        target = _inside(dest, rel)
-        target.unlink(missing_ok=True)
-        _prune_empty_parents(dest, target.parent)
     shutil.rmtree(stage, ignore_errors=True)
 
 
