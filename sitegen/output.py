@@ -188,15 +188,15 @@ def write_problem(exc: OSError, dest: Path, hint: str = "") -> SiteError:
 def _check_writable(dest: Path, rels: list[str]) -> None:
     """OSError(EACCES) unless every folder that files move into or out of can be written (read-only
     folders and file systems; os.access answers for root as root's writes will)."""
-    verdicts: dict[Path, bool] = {}
+    checked: set[Path] = set()
     for rel in rels:
         folder = (dest / rel).parent
         while folder != dest and not folder.exists():  # made by _apply inside the nearest existing one
             folder = folder.parent
-        if folder not in verdicts:
-            verdicts[folder] = os.access(folder, os.W_OK | os.X_OK)
-            if not verdicts[folder]:
+        if folder not in checked:
+            if not os.access(folder, os.W_OK | os.X_OK):
                 raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(folder))
+            checked.add(folder)
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

@@ -130,6 +130,7 @@ class SourceFinder:
     def __init__(self, site: SiteOutput):
         self.site = site
         self._lines: dict[Path, list[str]] = {}
+        self._templates: list[tuple[str, Path]] | None = None
 
     def locate(self, page: str, page_line: int | None, needles: list[str]) -> tuple[str, int | None]:
         route = self.site.route_of.get(page)
@@ -165,8 +166,12 @@ class SourceFinder:
 
     def templates(self, first: str | None) -> list[tuple[str, Path]]:
         """(shown name, path) of every template: the page's own first, the site's before the theme's."""
-        found = []
-        for folder, shown in ((self.site.site_dir / "templates", "templates/"), (builtin_theme_dir(), "(built-in theme) ")):
-            if folder.is_dir():
-                found += [(shown + p.relative_to(folder).as_posix(), p) for p in sorted(folder.rglob("*.html"))]
-        return sorted(found, key=lambda item: not (first and item[0].endswith("/" + first) or item[0].endswith(" " + first)))
+        if self._templates is None:
+            self._templates = []
+            for folder, shown in ((self.site.site_dir / "templates", "templates/"),
+                                  (builtin_theme_dir(), "(built-in theme) ")):
+                if folder.is_dir():
+                    self._templates += [(shown + p.relative_to(folder).as_posix(), p)
+                                        for p in sorted(folder.rglob("*.html"))]
+        own = {f"templates/{first}", f"(built-in theme) {first}"}
+        return sorted(self._templates, key=lambda item: item[0] not in own)
