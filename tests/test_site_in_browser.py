@@ -22,7 +22,9 @@ PHONE, DESKTOP = (390, 844), (1280, 900)
 def page():
     if not cdp.available():
         tool_missing(cdp.CHROMIUM)
-    with tempfile.TemporaryDirectory(prefix="sitegen-chromium-") as profile, cdp.Browser(Path(profile)) as browser:
+    # ignore_cleanup_errors: chromium's helper processes may still be writing the profile as it closes
+    with tempfile.TemporaryDirectory(prefix="sitegen-chromium-", ignore_cleanup_errors=True) as profile, \
+            cdp.Browser(Path(profile)) as browser:
         tab = browser.page()
         tab.send("Page.enable")
         yield tab
