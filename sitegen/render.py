@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping
 
 import jinja2
@@ -22,6 +22,13 @@ class RenderInput:
     views: Mapping[str, ArticleView]  # article path -> view (without the body)
     env: jinja2.Environment
     body_html: Callable[[str], str]  # body key -> HTML, from the Markdown memo
+    # What every page shares, made once per build rather than once per page (__post_init__).
+    site: Mapping[str, Any] = field(init=False)
+    site_feeds: tuple = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "site", _site_globals(self.config))
+        object.__setattr__(self, "site_feeds", (_feed_links(self.config, "/", self.config.title),))
 
     def with_body(self, view: ArticleView, body_key: str) -> ArticleView:
         # Article HTML is the one place rendered content is marked safe: it is the site's own
@@ -40,7 +47,7 @@ def render_route(route: Route, data: RenderInput) -> bytes:
 def page_context(route: Route, data: RenderInput) -> dict[str, Any]:
     config, views = data.config, data.views
     context: dict[str, Any] = {
-        "site": _site_globals(data),
+        "site": data.site,
         "kind": route.kind,
         "canonical": absolute_url(config, route.path),
         "path": route.path,
@@ -48,7 +55,7 @@ def page_context(route: Route, data: RenderInput) -> dict[str, Any]:
         "description": config.description,
         "feed_url": href(config, "/feed.xml"),
         "feed_title": config.title,
-        "feeds": (_feed_links(config, "/", config.title),),  # <link rel="alternate">s, the page's own first
+        "feeds": data.site_feeds,  # <link rel="alternate">s, the page's own first
         "og_type": "website",
         "structured_data": None,  # a JSON-LD document
         "robots": None,
@@ -128,8 +135,7 @@ def _archives_context(route: Route, data: RenderInput) -> dict:
     return {"years": years, "title": "Archive"}
 
 
-def _site_globals(data: RenderInput) -> dict:
-    config = data.config
+def _site_globals(config: Config) -> dict:
     return {
         "title": config.title, "description": config.description, "language": config.language,
         "base_url": config.base_url, "author": config.author, "params": config.params,
