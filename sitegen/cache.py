@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from sitegen import __version__
-from sitegen.content import ARTICLE_FIELDS
+from sitegen.article import ARTICLE_FIELDS
 from sitegen.errors import Problem, SiteError
 
 CACHE_DIR = ".sitegen-cache"
@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS manifest (output TEXT, rel TEXT, size INTEGER, mtime 
                                      PRIMARY KEY (output, rel));
 """
 # Pickled articles are positional (content.Article.__reduce__): a change of fields is a new format.
-_FORMAT = f"sitegen {__version__} cache 2 {','.join(ARTICLE_FIELDS)}"
+_FORMAT = f"sitegen {__version__} cache 3 {','.join(ARTICLE_FIELDS)}"
 
 
 class BuildCache:
@@ -137,6 +137,9 @@ class BuildCache:
     def manifest(self, output: Path) -> dict[str, tuple[int, int, str]]:
         rows = self.db.execute("SELECT rel, size, mtime, sha FROM manifest WHERE output=?", (str(output),))
         return {rel: (size, mtime, sha) for rel, size, mtime, sha in rows}
+
+    def manifest_size(self, output: Path) -> int:
+        return self.db.execute("SELECT count(*) FROM manifest WHERE output=?", (str(output),)).fetchone()[0]
 
     def update_manifest(self, output: Path, new: dict[str, tuple[int, int, str]], removed: Iterable[str]) -> None:
         with self._transaction() as db:

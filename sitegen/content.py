@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
+from sitegen.article import ARTICLE_FIELDS, Article, ParsedFile  # noqa: F401 - re-exported
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.markup import markup_key, too_deeply_nested
@@ -22,51 +23,6 @@ KNOWN_KEYS = {"title", "date", "source", "source_url", "tags", "summary", "autho
               "template"}
 DATE_HINT = "use 2026-01-06 or 2026-01-06T18:00:00+00:00"
 
-
-@dataclass(frozen=True, slots=True)
-class Article:
-    """One article as written by the newsroom, without its body (rendered once, kept in the cache).
-
-    `path` is relative to the site root, POSIX style; `digest` identifies the file's exact text and
-    `body_key` the Markdown body's rendering (see markup.markup_key).
-    """
-
-    path: str
-    slug: str
-    title: str
-    date: dt.datetime
-    digest: str = ""
-    body_key: str = ""
-    source: str | None = None
-    source_url: str | None = None
-    tags: tuple[str, ...] = ()
-    summary: str | None = None
-    author: str | None = None
-    draft: bool = False
-    updated: dt.datetime | None = None
-    template: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)  # unknown front-matter keys, for templates
-    lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line in the file
-
-    def __reduce__(self):
-        # Positional fields pickle three times faster than a slots dataclass's default state;
-        # the cache unpickles every article on every build.
-        return Article, tuple(getattr(self, name) for name in ARTICLE_FIELDS)
-
-
-ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedFile:
-    """What one content file yielded: an article and its Markdown body, or the problems that kept it from being one."""
-
-    article: Article | None
-    body: str = ""
-    problems: tuple[Problem, ...] = ()
-
-    def __reduce__(self):
-        return ParsedFile, (self.article, self.body, self.problems)
 
 def read_article(site_dir: Path, path: Path, config: Config) -> ParsedFile:
     """Read and validate one content file."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Mapping, Sequence
 
-from sitegen.content import Article
+from sitegen.article import Article
 from sitegen.slugs import slugify
 
 OTHER_TOPIC = "Other stories"

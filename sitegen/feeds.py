@@ -12,7 +12,7 @@ from feedgen.feed import FeedGenerator
 
 from sitegen import __version__
 from sitegen.config import Config
-from sitegen.content import Article
+from sitegen.article import Article
 from sitegen.index import Term
 from sitegen.routes import Route, absolute_url, term_path
 from sitegen.search import render_search_manifest, render_search_shard

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from sitegen.config import Config
-from sitegen.content import Article
+from sitegen.article import Article
 from sitegen.related import Relations, find_relations
 from sitegen.slugs import slugify
 

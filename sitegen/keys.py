@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from sitegen import __version__
-from sitegen.content import Article
+from sitegen.article import Article
 from sitegen.errors import Problem, SiteError
 from sitegen.index import Archive, Term
 from sitegen.routes import Page, Route

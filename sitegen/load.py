@@ -11,7 +11,8 @@ from typing import Callable
 
 from sitegen.cache import BuildCache
 from sitegen.config import Config
-from sitegen.content import Article, ParsedFile, read_article
+from sitegen.article import Article, ParsedFile
+from sitegen.content import read_article
 from sitegen.content_files import CONTENT_DIR, ContentFile
 from sitegen.errors import Problem
 from sitegen.markup import MarkupError, render_markdown

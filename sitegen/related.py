@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from sitegen.content import Article
+from sitegen.article import Article
 from sitegen.slugs import fold_accents
 
 RELATED_LIMIT = 5

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 from urllib.parse import quote
 
 from sitegen.config import Config
-from sitegen.content import Article
+from sitegen.article import Article
 from sitegen.daily import sections_by_topic
 from sitegen.errors import Problem
 from sitegen.index import Archive, Index, Term, paginate

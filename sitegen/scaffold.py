@@ -15,7 +15,7 @@ from string import Template
 
 from sitegen import __version__
 from sitegen.errors import Problem, SiteError
-from sitegen.theme import builtin_theme_dir
+from sitegen.sitedirs import builtin_theme_dir
 
 STARTER_DIR = Path(__file__).resolve().parent / "starter"
 WORKFLOW = ".github/workflows/pages.yml"

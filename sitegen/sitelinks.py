@@ -18,7 +18,7 @@ from sitegen.config import CONFIG_FILE, Config
 from sitegen.content import decode_text
 from sitegen.htmlscan import StartTag, start_tags, url_scheme
 from sitegen.routes import Route, StaticFile
-from sitegen.theme import builtin_theme_dir
+from sitegen.sitedirs import builtin_theme_dir
 
 INTERNAL, EXTERNAL, OTHER = "internal", "external", "other"
 _REFERENCE_ATTRIBUTES = ("href", "src")

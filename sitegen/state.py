@@ -15,8 +15,7 @@ from sitegen import __version__
 from sitegen.cache import BuildCache
 from sitegen.config import CONFIG_FILE
 from sitegen.content_files import ContentFile
-from sitegen.statics import STATIC_DIR
-from sitegen.theme import template_dirs
+from sitegen.sitedirs import STATIC_DIR, template_dirs
 
 
 def input_state(site_dir: Path, settings: str, content: list[ContentFile]) -> str:

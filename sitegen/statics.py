@@ -8,9 +8,7 @@ from typing import Iterator
 
 from sitegen.errors import Problem, SiteError
 from sitegen.routes import StaticFile
-from sitegen.theme import THEME_ASSETS, template_dirs
-
-STATIC_DIR = "static"
+from sitegen.sitedirs import STATIC_DIR, THEME_ASSETS, template_dirs
 
 
 def find_static_files(site_dir: Path) -> list[StaticFile]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import traceback
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -13,25 +12,8 @@ from jinja2.loaders import split_template_path
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.sharing import script_json
+from sitegen.sitedirs import builtin_theme_dir, template_dirs
 from sitegen.views import LONG_DATE
-
-THEME_ASSETS = "assets"
-
-
-def builtin_theme_dir() -> Path:
-    """The default theme: packaged as sitegen/_theme in a wheel, the repository's templates/ in a checkout."""
-    packaged = Path(str(resources.files("sitegen") / "_theme"))
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "templates"
-
-
-def template_dirs(site_dir: Path) -> list[Path]:
-    """Where templates are looked up, first match wins; the site's own folder is loaded once even if it is the theme."""
-    dirs = [site_dir / "templates", builtin_theme_dir()]
-    unique = []
-    for d in dirs:
-        if d.is_dir() and d.resolve() not in [u.resolve() for u in unique]:
-            unique.append(d)
-    return unique
 
 
 class _TemplateLoader(jinja2.FileSystemLoader):

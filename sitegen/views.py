@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from markupsafe import Markup
 
 from sitegen.config import Config
-from sitegen.content import Article
+from sitegen.article import Article
 from sitegen.routes import Page, absolute_url, article_path, digest_path, href, term_path
 from sitegen.slugs import slugify
 

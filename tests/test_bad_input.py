@@ -355,7 +355,7 @@ def test_output_folder_that_would_replace_the_site_is_refused(site, capsys):
 
 
 def test_cli_bug_exit_code_is_2_with_traceback(site, monkeypatch, capsys):
-    import sitegen.build as build_module
+    import sitegen.stages as build_module
 
     def boom(*args, **kwargs):
         raise RuntimeError("injected")

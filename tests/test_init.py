@@ -16,7 +16,7 @@ from sitegen.build import BuildOptions, build
 from sitegen.cli import main
 from sitegen.config import _CHECKERS, load_config
 from sitegen.scaffold import create_site, pages_workflow_file, requirement_from_direct_url
-from sitegen.theme import builtin_theme_dir
+from sitegen.sitedirs import builtin_theme_dir
 
 WORKFLOW = ".github/workflows/pages.yml"
 

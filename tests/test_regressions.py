@@ -174,17 +174,17 @@ def test_control_characters_leave_every_feed_well_formed_pelican_2049(site):
 
 
 def test_static_file_vanishing_during_a_build_zola_1069(site, monkeypatch):
-    import sitegen.build
+    import sitegen.stages
 
     site.write("static/notes.txt", "soon gone")
-    real_find = sitegen.build.find_static_files
+    real_find = sitegen.stages.find_static_files
 
     def find_then_delete(site_dir):
         found = real_find(site_dir)
         (site.root / "static" / "notes.txt").unlink()
         return found
 
-    monkeypatch.setattr(sitegen.build, "find_static_files", find_then_delete)
+    monkeypatch.setattr(sitegen.stages, "find_static_files", find_then_delete)
     assert problems_of(site.build()) == ["static/notes.txt: cannot read: No such file or directory"]
 
 

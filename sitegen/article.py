@@ -1,0 +1,55 @@
+"""The article record and a content file's parse result: plain data, cheap to import (the cache
+unpickles these on every build, including the ones that stop at "nothing changed")."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from sitegen.errors import Problem
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article as written by the newsroom, without its body (rendered once, kept in the cache).
+
+    `path` is relative to the site root, POSIX style; `digest` identifies the file's exact text and
+    `body_key` the Markdown body's rendering (see markup.markup_key).
+    """
+
+    path: str
+    slug: str
+    title: str
+    date: dt.datetime
+    digest: str = ""
+    body_key: str = ""
+    source: str | None = None
+    source_url: str | None = None
+    tags: tuple[str, ...] = ()
+    summary: str | None = None
+    author: str | None = None
+    draft: bool = False
+    updated: dt.datetime | None = None
+    template: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # unknown front-matter keys, for templates
+    lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line in the file
+
+    def __reduce__(self):
+        # Positional fields pickle three times faster than a slots dataclass's default state;
+        # the cache unpickles every article on every build.
+        return Article, tuple(getattr(self, name) for name in ARTICLE_FIELDS)
+
+
+ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """What one content file yielded: an article and its Markdown body, or the problems that kept it from being one."""
+
+    article: Article | None
+    body: str = ""
+    problems: tuple[Problem, ...] = ()
+
+    def __reduce__(self):
+        return ParsedFile, (self.article, self.body, self.problems)
