@@ -54,7 +54,8 @@ class BuildResult:
     removed: tuple[str, ...] = ()
     skipped: int = 0  # drafts and future articles left out
     duration: float = 0.0
-    routes: tuple[Route, ...] = field(default=(), repr=False)
+    routes: tuple[Route, ...] = field(default=(), repr=False)  # planned; on a from_plan build, those re-planned
+    from_plan: bool = False  # only the routes showing edited articles were planned again (see planmemo)
 
 
 def build(site_dir: Path | str, options: BuildOptions = BuildOptions(), cache: BuildCache | None = None) -> BuildResult:

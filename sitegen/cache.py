@@ -12,7 +12,7 @@ import os
 import pickle
 import sqlite3
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from sitegen import __version__
 from sitegen.article import ARTICLE_FIELDS
@@ -22,13 +22,17 @@ CACHE_DIR = ".sitegen-cache"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value BLOB);
-CREATE TABLE IF NOT EXISTS markup (key TEXT PRIMARY KEY, html TEXT, summary TEXT, words INTEGER);
+CREATE TABLE IF NOT EXISTS markup (key TEXT PRIMARY KEY, html TEXT, summary TEXT, words INTEGER, names TEXT);
 CREATE TABLE IF NOT EXISTS routes (key TEXT PRIMARY KEY, sha TEXT);
 CREATE TABLE IF NOT EXISTS manifest (output TEXT, rel TEXT, size INTEGER, mtime INTEGER, sha TEXT,
                                      PRIMARY KEY (output, rel));
+CREATE TABLE IF NOT EXISTS plan_files (file TEXT PRIMARY KEY, file_key TEXT, shape TEXT, routes TEXT);
+CREATE TABLE IF NOT EXISTS plan_routes (rel TEXT PRIMARY KEY, key TEXT, blob BLOB);
+CREATE TABLE IF NOT EXISTS plan_shared (id TEXT PRIMARY KEY, blob BLOB);
 """
+_TABLES = ("parsed", "markup", "routes", "manifest", "plan_files", "plan_routes", "plan_shared")
 # Pickled articles are positional (content.Article.__reduce__): a change of fields is a new format.
-_FORMAT = f"sitegen {__version__} cache 3 {','.join(ARTICLE_FIELDS)}"
+_FORMAT = f"sitegen {__version__} cache 5 {','.join(ARTICLE_FIELDS)}"
 
 
 class BuildCache:
@@ -65,9 +69,11 @@ class BuildCache:
         db.execute("PRAGMA synchronous=OFF")  # a lost write only costs a recomputation
         db.executescript(_SCHEMA)
         row = db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
-        if row is None or row[0] != _FORMAT:
-            for table in ("parsed", "markup", "routes", "manifest"):
-                db.execute(f"DELETE FROM {table}")
+        if row is None or row[0] != _FORMAT:  # another version's tables: start again
+            for table in _TABLES:
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+            db.execute("DELETE FROM meta")
+            db.executescript(_SCHEMA)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (_FORMAT,))
         return db
 
@@ -88,8 +94,12 @@ class BuildCache:
         self.db.execute("DELETE FROM meta WHERE key LIKE ?", (prefix.replace("%", "") + "%",))
 
     # parsed content files: key (path, mtime, size, config) -> ParsedFile (without the body)
-    def parsed_files(self) -> dict[str, object]:
-        rows = self.db.execute("SELECT key, value FROM parsed").fetchall()
+    def parsed_files(self, keys: Iterable[str] | None = None) -> dict[str, object]:
+        """Every parse in the memo, or those of the given keys that it holds."""
+        if keys is None:
+            rows = self.db.execute("SELECT key, value FROM parsed").fetchall()
+        else:
+            rows = self._blobs("parsed", "key", keys, value="value").items()
         result = {}
         for key, blob in rows:
             try:
@@ -103,22 +113,20 @@ class BuildCache:
         blobs = {k: pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL) for k, v in new.items()}
         self._sync("parsed", [(k, b) for k, b in blobs.items()], stale)
 
-    # Markdown: body key -> (html, summary, words)
+    # Markdown: body key -> (html, summary, words, names: search.name_candidates, one per line)
     def markup_known(self, keys: Iterable[str]) -> dict[str, tuple[str, int]]:
         """(summary, words) of every key already rendered."""
-        found = {}
-        keys = list(keys)
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for key, summary, words in self.db.execute(
-                    f"SELECT key, summary, words FROM markup WHERE key IN ({marks})", chunk):
-                found[key] = (summary, words)
-        return found
+        return {key: (summary, words) for key, summary, words in self._rows_in("markup", "key", "summary, words", keys)}
 
-    def put_markup(self, rows: Iterable[tuple[str, str, str, int]]) -> None:
+    def put_markup(self, rows: Iterable[tuple[str, str, str, int, str]]) -> None:
         with self._transaction() as db:
-            db.executemany("INSERT OR REPLACE INTO markup VALUES (?, ?, ?, ?)", rows)
+            db.executemany("INSERT OR REPLACE INTO markup VALUES (?, ?, ?, ?, ?)", rows)
+
+    def markup_names(self, key: str) -> list[str]:
+        row = self.db.execute("SELECT names FROM markup WHERE key=?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return row[0].split("\n") if row[0] else []
 
     def markup_html(self, key: str) -> str:
         row = self.db.execute("SELECT html FROM markup WHERE key=?", (key,)).fetchone()
@@ -127,8 +135,11 @@ class BuildCache:
         return row[0]
 
     # Routes: route key -> sha of the bytes it rendered to
-    def route_shas(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT key, sha FROM routes"))
+    def route_shas(self, keys: Iterable[str] | None = None) -> dict[str, str]:
+        """Every route key's sha, or those of the given keys that the memo holds."""
+        if keys is None:
+            return dict(self.db.execute("SELECT key, sha FROM routes"))
+        return self._blobs("routes", "key", keys, value="sha")
 
     def update_routes(self, new: dict[str, str], stale: Iterable[str]) -> None:
         self._sync("routes", list(new.items()), stale)
@@ -149,6 +160,51 @@ class BuildCache:
 
     def forget_manifest(self, output: Path) -> None:
         self.db.execute("DELETE FROM manifest WHERE output=?", (str(output),))
+
+    # The saved plan (see planmemo): per content file, the version and shape it was planned from and
+    # the routes that show it; per route, its key and pickled form; terms and archives, pickled once.
+    def plan_file_keys(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT file, file_key FROM plan_files"))
+
+    def plan_file_shapes(self, files: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """file -> (shape, routes joined by newlines)."""
+        rows = self._rows_in("plan_files", "file", "shape, routes", files)
+        return {file: (shape, routes) for file, shape, routes in rows}
+
+    def plan_route_keys(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT rel, key FROM plan_routes"))
+
+    def plan_route_blobs(self, rels: Iterable[str]) -> dict[str, bytes]:
+        return self._blobs("plan_routes", "rel", rels)
+
+    def plan_shared_blobs(self, ids: Iterable[str]) -> dict[str, bytes]:
+        return self._blobs("plan_shared", "id", ids)
+
+    def save_plan(self, files: Iterable[tuple[str, str, str, str]], routes: Iterable[tuple[str, str, bytes]],
+                  shared: Iterable[tuple[str, bytes]]) -> None:
+        with self._transaction() as db:
+            for table in ("plan_files", "plan_routes", "plan_shared"):
+                db.execute(f"DELETE FROM {table}")
+            db.executemany("INSERT INTO plan_files VALUES (?, ?, ?, ?)", files)
+            db.executemany("INSERT INTO plan_routes VALUES (?, ?, ?)", routes)
+            db.executemany("INSERT INTO plan_shared VALUES (?, ?)", shared)
+
+    def update_plan(self, files: dict[str, str], keys: dict[str, str]) -> None:
+        """New file versions of the same shape, and the new keys of the routes that show them."""
+        with self._transaction() as db:
+            db.executemany("UPDATE plan_files SET file_key=? WHERE file=?", ((k, f) for f, k in files.items()))
+            db.executemany("UPDATE plan_routes SET key=? WHERE rel=?", ((k, r) for r, k in keys.items()))
+
+    def _blobs(self, table: str, column: str, keys: Iterable[str], value: str = "blob") -> dict[str, bytes]:
+        return dict(self._rows_in(table, column, value, keys))
+
+    def _rows_in(self, table: str, column: str, values: str, keys: Iterable[str]) -> Iterator[tuple]:
+        """SELECT column, values FROM table WHERE column IN keys, in chunks SQLite accepts."""
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            yield from self.db.execute(f"SELECT {column}, {values} FROM {table} WHERE {column} IN ({marks})", chunk)
 
     def _sync(self, table: str, rows: list[tuple], stale: Iterable[str]) -> None:
         with self._transaction() as db:

@@ -16,6 +16,7 @@ from sitegen.content import read_article
 from sitegen.content_files import CONTENT_DIR, ContentFile
 from sitegen.errors import Problem
 from sitegen.markup import MarkupError, render_markdown
+from sitegen.search import name_candidates
 from sitegen.workers import map_in_workers
 
 Progress = Callable[[str, int, int], None]
@@ -28,6 +29,12 @@ class Loaded:
     problems: tuple[Problem, ...]
     parsed: int  # files read and parsed this time
     rendered: int  # bodies rendered to HTML this time
+    files: tuple[tuple[str, str, Article | None], ...] = ()  # (file, file_key, its article) per file
+
+
+def file_key(file: ContentFile, config_key: str) -> str:
+    """The parse memo's key for a version of a file: an edit, a touch or another config is another key."""
+    return f"{file.path}\0{file.mtime_ns}\0{file.size}\0{config_key}"
 
 
 def load_content(site_dir: Path, files: list[ContentFile], config: Config, cache: BuildCache, config_key: str,
@@ -36,17 +43,31 @@ def load_content(site_dir: Path, files: list[ContentFile], config: Config, cache
     if not (site_dir / CONTENT_DIR).is_dir():
         problem = Problem(f"{CONTENT_DIR}/", None, "folder not found", "create it and put your articles in it")
         return Loaded((), {}, (problem,), 0, 0)
-    keyed = {f"{f.path}\0{f.mtime_ns}\0{f.size}\0{config_key}": Path(f.path) for f in files}
-    problems: list[Problem] = []
+    keyed = {file_key(f, config_key): f.path for f in files}
     memo = cache.parsed_files()
-    missing = [(key, path) for key, path in keyed.items() if key not in memo]
+    return _load(site_dir, keyed, memo, [k for k in memo if k not in keyed], config, cache, jobs, progress)
+
+
+def load_changed(site_dir: Path, files: list[ContentFile], replaced: list[str], config: Config, cache: BuildCache,
+                 config_key: str) -> Loaded:
+    """Only these files, the others being known as they were; `replaced` are the memo keys of their
+    earlier versions, dropped from the memo."""
+    keyed = {file_key(f, config_key): f.path for f in files}
+    memo = cache.parsed_files(keyed)
+    return _load(site_dir, keyed, memo, [k for k in replaced if k not in keyed], config, cache, 1, None)
+
+
+def _load(site_dir: Path, keyed: dict[str, str], memo: dict, stale: list[str], config: Config, cache: BuildCache,
+          jobs: int, progress: Progress | None) -> Loaded:
+    missing = [(key, Path(path)) for key, path in keyed.items() if key not in memo]
     fresh, rendered = _parse_and_render(site_dir, config, cache, missing, jobs, progress)
-    cache.update_parsed(fresh, stale=[k for k in memo if k not in keyed])
+    cache.update_parsed(fresh, stale=stale)
     results = [fresh.get(key) or memo[key] for key in keyed]
     articles = tuple(r.article for r in results if r.article)
-    problems += [p for r in results for p in r.problems]
+    problems = tuple(p for r in results for p in r.problems)
     digests = cache.markup_known(a.body_key for a in articles)
-    return Loaded(articles, digests, tuple(problems), len(missing), rendered)
+    files = tuple((path, key, r.article) for (key, path), r in zip(keyed.items(), results))
+    return Loaded(articles, digests, problems, len(missing), rendered, files)
 
 
 def _parse_and_render(site_dir: Path, config: Config, cache: BuildCache, missing: list[tuple[str, Path]],
@@ -67,7 +88,8 @@ def _parse_and_render(site_dir: Path, config: Config, cache: BuildCache, missing
                     problem = Problem(parsed.article.path, None, exc.message)
                     out.append((key, ParsedFile(None, problems=(problem,)), None))
                     continue
-                row = (parsed.article.body_key, html.html, html.summary, html.words)
+                row = (parsed.article.body_key, html.html, html.summary, html.words,
+                       "\n".join(name_candidates(html.html)))
             out.append((key, ParsedFile(parsed.article, "", parsed.problems), row))  # the body is not kept
         return out
 

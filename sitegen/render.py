@@ -22,6 +22,7 @@ class RenderInput:
     views: Mapping[str, ArticleView]  # article path -> view (without the body)
     env: jinja2.Environment
     body_html: Callable[[str], str]  # body key -> HTML, from the Markdown memo
+    body_names: Callable[[str], list[str]]  # body key -> search.name_candidates, from the same memo
     # What every page shares, made once per build rather than once per page (__post_init__).
     site: Mapping[str, Any] = field(init=False)
     site_feeds: tuple = field(init=False)

@@ -44,7 +44,7 @@ def render_search_shard(route: Route, data: "RenderInput") -> bytes:
         view = data.views[article.path]
         shown = [view.title, view.summary, view.source.name if view.source else "",
                  "|".join(tag.name for tag in view.tags)]
-        names = body_names(data.body_html(article.body_key), " ".join(shown))
+        names = names_not_in(data.body_names(article.body_key), " ".join(shown))
         rows.append([view.url, *shown, view.date.astimezone(tz).date().isoformat(), " ".join(names)])
     return _json({"articles": rows})
 
@@ -79,13 +79,25 @@ def body_names(body_html: str, known: str) -> list[str]:
     """Names a body mentions ("Zelenskyy", "Kyiv", "NATO"), the most mentioned first, leaving out words
     already in known: capitalised words seen within a sentence and never written in lower case, so
     neither "The" nor a sentence-opening "Officials" counts."""
+    return names_not_in(name_candidates(body_html), known)
+
+
+def name_candidates(body_html: str) -> list[str]:
+    """body_names before the known words are left out: it depends on the body alone, so the load stage
+    finds it once per body, beside the Markdown, and a shard only filters it."""
     text = html.unescape(_TAG.sub("\n", body_html))
     within = Counter(_CAPITALISED.findall(text))
     within.subtract(Counter(_OPENING.findall(text)))
-    lower = set(_LOWER.findall(text)) | set(_LOWER.findall(known.casefold())) | CALENDAR
+    lower = set(_LOWER.findall(text)) | CALENDAR
     names: Counter[str] = Counter()
     for word, count in within.items():
         name = _POSSESSIVE.sub("", word)
         if count > 0 and name and name.casefold() not in lower:
             names[name] += count
-    return [name for name, _ in names.most_common(MAX_NAMES)]
+    return [name for name, _ in names.most_common()]
+
+
+def names_not_in(candidates: list[str], known: str) -> list[str]:
+    """The first MAX_NAMES candidates not written in lower case in known (a headline, a summary...)."""
+    lower = set(_LOWER.findall(known.casefold()))
+    return [name for name in candidates if name.casefold() not in lower][:MAX_NAMES]

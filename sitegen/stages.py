@@ -13,17 +13,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from sitegen.cache import BuildCache
-from sitegen.config import load_config
+from sitegen.config import Config, load_config
 from sitegen.content_files import ContentFile
 from sitegen.errors import Problem, SiteError
 from sitegen.index import build_index, select_articles
 from sitegen.keys import build_key, route_key, templates_key
-from sitegen.load import load_content
+from sitegen.load import Loaded, file_key, load_changed, load_content
 from sitegen.output import OutputWriter, write_problem
+from sitegen.planmemo import PlanReader, SavedPlan, article_shape, forget_plan, open_plan, plan_frame, save_plan
 from sitegen.related import Relations, find_relations, relation_inputs, relations_as_paths, relations_from_paths
 from sitegen.render import RenderInput, render_route
 from sitegen.routes import Route, StaticFile, find_collisions, plan_routes
 from sitegen.sitedirs import template_dirs
+from sitegen.state import output_intact
 from sitegen.statics import find_static_files, read_static, static_stat
 from sitegen.theme import make_environment, template_problem
 from sitegen.views import ArticleViews
@@ -33,39 +35,107 @@ if TYPE_CHECKING:
     from sitegen.build import BuildOptions
 
 Progress = Callable[[str, int, int], None]
+TEMPLATE_CACHE = "templates"  # compiled templates, in the cache folder
 
 
 def run_stages(site_dir: Path, content: list[ContentFile], unreadable: list[Problem], output: Path,
-                options: BuildOptions, cache: BuildCache) -> dict:
+               options: BuildOptions, cache: BuildCache) -> dict:
     config = load_config(site_dir)
     if options.base_url:
         config = config.with_base_url(options.base_url)
-    jobs = options.jobs or default_jobs()
     config_key = hashlib.sha256(repr(config).encode()).hexdigest()
+    site_key = build_key(config_key, templates_key(template_dirs(site_dir)))
+    statics = find_static_files(site_dir)
+    frame = plan_frame(site_key, f"{options.drafts}|{options.future}|{options.base_url}|{output}", content, statics)
+    tried = None
+    if not (unreadable or options.strict):
+        plan = open_plan(cache, frame, options.now)
+        if plan is not None:
+            result, tried = _follow_plan(plan, site_dir, content, output, options, cache, config, config_key,
+                                         site_key, statics)
+            if result is not None:
+                return result
+    forget_plan(cache)  # until this build has committed, no plan describes the output
+    result = _plan_and_build(site_dir, content, unreadable, output, options, cache, config, config_key, site_key,
+                             statics, frame)
+    if tried is not None:  # what the attempt to follow the plan parsed is in the memo now, but was done now
+        result.update(parsed=result["parsed"] + tried.parsed, markup_rendered=result["markup_rendered"] + tried.rendered)
+    return result
+
+
+def _plan_and_build(site_dir: Path, content: list[ContentFile], unreadable: list[Problem], output: Path,
+                    options: BuildOptions, cache: BuildCache, config: Config, config_key: str, site_key: str,
+                    statics: list[StaticFile], frame: str) -> dict:
+    """The full build: every article loaded, indexed and planned, every route keyed; the plan saved."""
+    jobs = options.jobs or default_jobs()
     loaded = load_content(site_dir, content, config, cache, config_key, jobs, options.progress)
     now = options.now
     articles = select_articles(loaded.articles, drafts=options.drafts, future=options.future, now=now)
     index = build_index(articles, config, relate=lambda ordered, lists: _memo_relations(cache, ordered, lists))
     routes = plan_routes(index, config)
-    statics = find_static_files(site_dir)
     problems = unreadable + list(loaded.problems) + find_collisions(routes, statics)
-    env = make_environment(site_dir, config)
+    env = make_environment(site_dir, config, cache.folder / TEMPLATE_CACHE)
     if problems:
         raise SiteError(problems)
-    data = RenderInput(config, ArticleViews(index.articles, loaded.digests, config), env, cache.markup_html)
-    site_key = build_key(config_key, templates_key(template_dirs(site_dir)))
+    data = RenderInput(config, ArticleViews(index.articles, loaded.digests, config), env, cache.markup_html,
+                       cache.markup_names)
     verify = None
     if options.strict:
         from sitegen.check import strict_verifier  # check builds through this module
 
         verify = strict_verifier(site_dir, config, routes, statics, cache.markup_html)
-    outcome = _write(routes, statics, data, site_dir, output, cache, site_key, jobs, options.progress, verify)
+    shown: dict[str, list[str]] = {}
+    keys = {route.output: route_key(route, site_key, shown.setdefault(route.output, [])) for route in routes}
+    outcome = _write(routes, keys, statics, data, site_dir, output, cache, jobs, options.progress, verify)
     skipped = len(loaded.articles) - len(articles)
     next_due = None if options.future else min((a.date for a in loaded.articles if a.date > now), default=None)
+    save_plan(cache, frame, next_due, skipped, loaded.files, routes, keys, shown)
     return dict(ok=True, output=output, pages=len(routes) + len(statics), parsed=loaded.parsed, next_due=next_due,
-                markup_rendered=loaded.rendered, routes=tuple(routes), skipped=skipped,
-                notes=(f"{skipped} draft or future articles left out (use --drafts / --future)",) if skipped else (),
+                markup_rendered=loaded.rendered, routes=tuple(routes), skipped=skipped, notes=_skip_notes(skipped),
                 **outcome)
+
+
+def _follow_plan(plan: SavedPlan, site_dir: Path, content: list[ContentFile], output: Path, options: BuildOptions,
+                 cache: BuildCache, config: Config, config_key: str, site_key: str,
+                 statics: list[StaticFile]) -> tuple[dict | None, Loaded | None]:
+    """The build by the saved plan, when every changed file keeps its shape, and what was loaded trying it.
+    The result is None when a full build is needed: a file changed shape or has problems, or the output
+    is not what the manifest says."""
+    if len(plan.files) != len(content) or any(f.path not in plan.files for f in content):
+        return None, None
+    changed = [f for f in content if plan.files[f.path] != file_key(f, config_key)]
+    loaded = load_changed(site_dir, changed, [plan.files[f.path] for f in changed], config, cache, config_key)
+    manifest = cache.manifest(output)
+    if loaded.problems or not output_intact(output, manifest):
+        return None, loaded
+    planned = cache.plan_file_shapes(f.path for f in changed)
+    fresh = {}
+    for file, _, article in loaded.files:
+        if article is None or file not in planned or article_shape(article) != planned[file][0]:
+            return None, loaded
+        fresh[article.path] = article
+    rels = list(dict.fromkeys(rel for _, routes in planned.values() for rel in routes.split("\n") if rel))
+    reader = PlanReader(cache, plan, str(site_dir), fresh)
+    try:
+        routes = reader.routes(rels)
+    except LookupError:  # the memo lost rows (a deleted or damaged cache file): plan afresh
+        return None, loaded
+    keys = cache.plan_route_keys()
+    new_keys = {route.output: route_key(route, site_key) for route in routes}
+    keys.update(new_keys)
+    views = ArticleViews(reader.articles.values(), cache.markup_known(a.body_key for a in reader.articles.values()),
+                         config)
+    env = make_environment(site_dir, config, cache.folder / TEMPLATE_CACHE)
+    data = RenderInput(config, views, env, cache.markup_html, cache.markup_names)
+    outcome = _write(routes, keys, statics, data, site_dir, output, cache, 1, options.progress, manifest=manifest)
+    cache.update_plan({path: key for path, key, _ in loaded.files}, new_keys)
+    return dict(ok=True, output=output, pages=len(keys) + len(statics), parsed=loaded.parsed, next_due=plan.until,
+                markup_rendered=loaded.rendered, routes=tuple(routes), skipped=plan.skipped,
+                notes=_skip_notes(plan.skipped), from_plan=True, **outcome), loaded
+
+
+def _skip_notes(skipped: int) -> tuple[str, ...]:
+    return (f"{skipped} draft or future articles left out (use --drafts / --future)",) if skipped else ()
 
 
 def _memo_relations(cache: BuildCache, ordered, tag_lists) -> Relations:
@@ -80,14 +150,19 @@ def _memo_relations(cache: BuildCache, ordered, tag_lists) -> Relations:
     return relations
 
 
-def _write(routes: list[Route], statics: list[StaticFile], data: RenderInput, site_dir: Path, output: Path,
-           cache: BuildCache, site_key: str, jobs: int, progress: Progress | None,
-           verify: Callable[[dict[str, Path]], None] | None = None) -> dict:
-    """Render what may have changed, stage what did change, commit, and remember it all for next time."""
-    keys = {route.output: route_key(route, site_key) for route in routes}
-    keys.update({s.output: _static_key(s) for s in statics})
-    memo = cache.route_shas()
-    writer = OutputWriter(output, cache.manifest(output))
+def _write(routes: list[Route], route_keys: dict[str, str], statics: list[StaticFile], data: RenderInput,
+           site_dir: Path, output: Path, cache: BuildCache, jobs: int, progress: Progress | None,
+           verify: Callable[[dict[str, Path]], None] | None = None, manifest: dict | None = None) -> dict:
+    """Render what may have changed, stage what did change, commit, and remember it all for next time.
+
+    route_keys holds the key of every route of the site, also those not in routes (known to be current,
+    as on a build by the saved plan, which also passes the manifest it has read)."""
+    keys = {**route_keys, **{s.output: _static_key(s) for s in statics}}
+    full = len(routes) == len(route_keys)
+    # Only a build that planned every route knows which memo rows are of routes that are gone.
+    memo = cache.route_shas() if full else cache.route_shas([keys[r.output] for r in routes] +
+                                                            [keys[s.output] for s in statics])
+    writer = OutputWriter(output, cache.manifest(output) if manifest is None else manifest)
     try:
         todo = [r for r in routes if not writer.is_current(r.output, memo.get(keys[r.output]))]
         todo_statics = [s for s in statics if not writer.is_current(s.output, memo.get(keys[s.output]))]
@@ -106,7 +181,8 @@ def _write(routes: list[Route], statics: list[StaticFile], data: RenderInput, si
         report = writer.commit(written, set(keys))
         shas = {rel: sha for rel, sha, _ in results}
         live = set(keys.values())
-        cache.update_routes({keys[rel]: sha for rel, sha in shas.items()}, stale=[k for k in memo if k not in live])
+        cache.update_routes({keys[rel]: sha for rel, sha in shas.items()},
+                            stale=[k for k in memo if k not in live] if full else [])
         cache.update_manifest(output, _manifest_rows(output, shas, report.manifest, writer.manifest), report.removed)
         writer.finish()
     return dict(pages_rendered=len(todo), written=report.written, unchanged=report.unchanged, removed=report.removed)

@@ -53,17 +53,21 @@ def output_is_current(cache: BuildCache, output: Path, state: str, now: dt.datet
     record = json.loads(saved)
     if record["state"] != state or (record["until"] and now.astimezone(dt.timezone.utc).isoformat() >= record["until"]):
         return None
-    manifest = cache.manifest(output)
+    return tuple(record["notes"]) if output_intact(output, cache.manifest(output)) else None
+
+
+def output_intact(output: Path, manifest: dict[str, tuple[int, int, str]]) -> bool:
+    """True when every file the manifest lists is in the output with the size and time sitegen left it with."""
     if not manifest:
-        return None
+        return False
     for rel, (size, mtime, _) in manifest.items():
         try:
             stat = os.stat(f"{output}/{rel}")
         except OSError:
-            return None
+            return False
         if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
-            return None
-    return tuple(record["notes"])
+            return False
+    return True
 
 
 def remember_state(cache: BuildCache, output: Path, state: str, until: dt.datetime | None,

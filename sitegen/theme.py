@@ -7,8 +7,10 @@ import traceback
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 from jinja2.loaders import split_template_path
 
+from sitegen import __version__
 from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.sharing import script_json
@@ -30,14 +32,33 @@ class _TemplateLoader(jinja2.FileSystemLoader):
                                              "UTF-8", line, template, filename) from None
 
 
-def make_environment(site_dir: Path, config: Config) -> jinja2.Environment:
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between builds (compiling them costs more than a one-article rebuild's
+    rendering); an entry that cannot be read is compiled again."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - damaged or foreign: the template is compiled from source
+            bucket.reset()
+
+
+def make_environment(site_dir: Path, config: Config, bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """The environment; with bytecode_dir, compiled templates are kept there for the next build."""
     dirs = template_dirs(site_dir)
     loader = jinja2.ChoiceLoader([
         _TemplateLoader([str(d) for d in dirs]),
         jinja2.PrefixLoader({"default": _TemplateLoader(str(builtin_theme_dir()))}),
     ])
+    cache = None
+    if bytecode_dir is not None:
+        # The folder is per sitegen version: the entries are keyed by template source only, not by
+        # the environment's options below.
+        folder = bytecode_dir / f"sitegen-{__version__}"
+        folder.mkdir(parents=True, exist_ok=True)
+        cache = _BytecodeCache(str(folder))
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, bytecode_cache=cache)
     tz = config.tz
     env.filters["date_long"] = lambda d: _local(d, tz).strftime(LONG_DATE)
     env.filters["date_short"] = lambda d: _local(d, tz).strftime("%-d %b %Y")

@@ -32,7 +32,8 @@ def random_article(rng: random.Random, n: int) -> str:
     return article(f"Story {n} v{rng.randint(0, 9)}", date, body, **meta)
 
 
-EDITS = ["add", "delete", "rewrite", "rewrite", "touch", "template", "config", "static", "draft", "rename"]
+EDITS = ["add", "delete", "rewrite", "rewrite", "touch", "template", "config", "static", "draft", "rename", "body",
+         "body", "lead"]
 
 
 def apply_edit(site, rng: random.Random, step: int, kind: str | None = None) -> str:
@@ -57,6 +58,12 @@ def apply_edit(site, rng: random.Random, step: int, kind: str | None = None) -> 
     elif kind == "rename":  # a new URL for the article, the old page removed
         path = rng.choice(files)
         path.rename(path.with_name(f"renamed-{step}-{path.name}"))
+    elif kind in ("body", "lead"):  # front matter kept: the build by the saved plan (planmemo)
+        path = rng.choice(files)
+        front, _, body = path.read_text().partition("\n---\n")
+        sentence = f"Edited {rng.randint(0, 999)}."
+        body = f"{sentence}\n\n{body}" if kind == "lead" else f"{body}\n{sentence}\n"  # lead: a new summary
+        path.write_text(f"{front}\n---\n{body}")
     elif kind == "draft":
         path = rng.choice(files)
         text = path.read_text()

@@ -1,0 +1,158 @@
+"""The build by the saved plan (sitegen/planmemo.py): only the routes that show an edited body are planned
+again, and the output is still exactly that of a cold build; anything else plans afresh."""
+from __future__ import annotations
+
+import sqlite3
+
+from conftest import NOW, SITE_YAML, Site, article
+from sitegen import stages
+from sitegen.build import BuildOptions, build
+from test_incremental import tree
+
+
+def make_site(site: Site, n: int = 9) -> None:
+    site.write("site.yaml", SITE_YAML)
+    for i in range(n):
+        site.write(f"content/s{i}.md", article(f"Story {i}", f"2026-01-{i + 1:02d}T10:00:00+00:00",
+                                               f"Lead of story {i}.\n\nMore of story {i}.",
+                                               tags=["Trade", f"T{i % 3}"], source="Al Jazeera"))
+
+
+def edit_body(site: Site, name: str, text: str) -> None:
+    path = site.root / "content" / name
+    front, _, body = path.read_text().partition("\n---\n")
+    path.write_text(f"{front}\n---\n{text}\n{body}")
+
+
+def assert_like_cold(site: Site) -> None:
+    cold = site.root.parent / "cold"
+    assert build(site.root, BuildOptions(now=NOW, output=cold, use_cache=False)).ok
+    assert tree(site.out) == tree(cold)
+
+
+def test_a_body_edit_renders_only_the_pages_that_show_the_article(site):
+    make_site(site)
+    assert site.build().ok
+    edit_body(site, "s4.md", "A new lead paragraph.")
+    result = site.build()
+    assert result.ok and result.from_plan, result.problems
+    assert result.parsed == 1 and result.markup_rendered == 1
+    # The article, the listings and feeds it appears in, its neighbours' and relatives' pages: not the site.
+    assert 0 < result.pages_rendered < result.pages / 2
+    assert "2026/01/05/s4/index.html" in result.written
+    assert "sources/al-jazeera/feed.xml" in result.written  # its summary is in the source's feed
+    assert "A new lead paragraph." in site.read("2026/01/05/s4/index.html")
+    assert_like_cold(site)
+
+
+def test_edits_that_change_an_articles_shape_plan_everything_again(site):
+    make_site(site)
+    assert site.build().ok
+    for old, new in [("title: Story 2", "title: Story Two"), ("- T2", "- Energy"),
+                     ("2026-01-03T10", "2025-12-03T10"), ("source: Al Jazeera", "source: Punch")]:
+        path = site.root / "content" / "s2.md"
+        path.write_text(path.read_text().replace(old, new))
+        result = site.build()
+        assert result.ok and not result.from_plan, old
+        assert_like_cold(site)
+    edit_body(site, "s2.md", "Now a body edit again.")
+    assert site.build().from_plan
+
+
+def test_adding_removing_or_touching_settings_plans_everything_again(site):
+    make_site(site)
+    assert site.build().ok
+    site.write("content/new.md", article("New", "2026-01-20T10:00:00+00:00"))
+    assert not site.build().from_plan
+    (site.root / "content" / "new.md").unlink()
+    assert not site.build().from_plan
+    site.write("site.yaml", SITE_YAML.replace("per_page: 2", "per_page: 3"))
+    assert not site.build().from_plan
+    site.write("templates/article.html", '{% extends "default/article.html" %}')
+    assert not site.build().from_plan
+    edit_body(site, "s1.md", "Body only.")
+    assert site.build().from_plan
+    assert not site.build(drafts=True).from_plan  # other settings, another plan
+    assert_like_cold(site)
+
+
+def test_a_touched_file_renders_nothing(site):
+    make_site(site)
+    assert site.build().ok
+    path = site.root / "content" / "s3.md"
+    path.write_bytes(path.read_bytes())
+    result = site.build()
+    assert result.ok and result.from_plan and result.written == ()
+
+
+def test_an_edit_with_a_mistake_is_reported_like_any_build(site):
+    make_site(site)
+    assert site.build().ok
+    before = tree(site.out)
+    path = site.root / "content" / "s3.md"
+    path.write_text(path.read_text().replace("title: Story 3", "title: [unclosed"))
+    result = site.build()
+    assert not result.ok and any(p.path == "content/s3.md" and p.line == 3 for p in result.problems)
+    assert tree(site.out) == before
+
+
+def test_an_output_changed_by_hand_is_repaired_by_a_full_build(site):
+    make_site(site)
+    assert site.build().ok
+    (site.out / "tags" / "trade" / "index.html").unlink()
+    (site.out / "index.html").write_text("changed by hand")
+    edit_body(site, "s0.md", "Edited.")
+    result = site.build()
+    assert result.ok and not result.from_plan
+    assert_like_cold(site)
+
+
+def test_a_plan_that_was_not_saved_is_not_used(site, monkeypatch):
+    """A build killed after its commit but before its plan was saved leaves no plan (forgotten at its start)."""
+    make_site(site)
+    assert site.build().ok
+    monkeypatch.setattr(stages, "save_plan", lambda *args: None)
+    path = site.root / "content" / "s5.md"
+    path.write_text(path.read_text().replace("title: Story 5", "title: Story Five"))
+    assert site.build().ok
+    monkeypatch.undo()
+    edit_body(site, "s0.md", "Edited.")
+    result = site.build()
+    assert result.ok and not result.from_plan
+    assert_like_cold(site)
+
+
+def test_a_cache_that_lost_rows_plans_afresh(site):
+    make_site(site)
+    assert site.build().ok
+    with sqlite3.connect(site.root / ".sitegen-cache" / "cache.sqlite") as db:
+        db.execute("DELETE FROM parsed WHERE key LIKE ?", ("%s1.md%",))
+        db.execute("DELETE FROM plan_shared")
+    edit_body(site, "s2.md", "Edited.")
+    result = site.build()
+    assert result.ok and not result.from_plan
+    assert_like_cold(site)
+
+
+def test_a_future_article_coming_due_plans_afresh(site):
+    make_site(site)
+    site.write("content/later.md", article("Later", "2026-12-01T10:00:00+00:00"))
+    assert site.build().ok
+    edit_body(site, "s1.md", "Edited.")
+    assert site.build().from_plan
+    edit_body(site, "s1.md", "Edited again.")
+    later = site.build(now=NOW.replace(month=12, day=2))
+    assert later.ok and not later.from_plan and "2026/12/01/later/index.html" in later.written
+
+
+def test_templates_that_list_a_terms_articles_see_them_as_they_are(site):
+    """A term's article list is loaded lazily on a plan build: a template that walks it gets the real articles."""
+    make_site(site)
+    site.write("templates/term.html", '{% extends "default/term.html" %}{% block main %}'
+                                      '{% for a in term.articles %}<p>{{ a.title }}</p>'
+                                      '{% endfor %}{{ super() }}{% endblock %}')
+    assert site.build().ok
+    edit_body(site, "s6.md", "Edited.")
+    result = site.build()
+    assert result.ok and result.from_plan
+    assert_like_cold(site)
