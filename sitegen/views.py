@@ -81,15 +81,17 @@ class TopicGroup:
     anchor: str
 
 
-def article_view(article: Article, digest: tuple[str, int], config: Config) -> ArticleView:
-    """The view of an article; digest is its body's (summary, words) from the Markdown memo."""
+def article_view(article: Article, digest: tuple[str, int], config: Config, link=None) -> ArticleView:
+    """The view of an article; digest is its body's (summary, words) from the Markdown memo. link(kind,
+    name) makes its tag and source links (term_link, or a memo of it that views share)."""
+    link = link or (lambda kind, name: term_link(config, kind, name))
     summary, words = digest
     path = article_path(config, article)
     return ArticleView(
         file=article.path, url=href(config, path), abs_url=absolute_url(config, path), title=article.title,
         date=article.date, updated=article.updated,
-        source=term_link(config, "source", article.source) if article.source else None,
-        source_url=article.source_url, tags=tuple(term_link(config, "tag", t) for t in article.tags),
+        source=link("source", article.source) if article.source else None,
+        source_url=article.source_url, tags=tuple(link("tag", t) for t in article.tags),
         summary=article.summary or summary, author=article.author, words=words,
         reading_minutes=max(1, round(words / WORDS_PER_MINUTE)), extra=article.extra,
     )
@@ -120,13 +122,21 @@ class ArticleViews(Mapping):
     def __init__(self, articles, digests: Mapping[str, tuple[str, int]], config: Config):
         self._articles = {a.path: a for a in articles}
         self._digests, self._config, self._made = digests, config, {}
+        self._links: dict[tuple[str, str], Link] = {}  # one Link per tag and source, shared by all views
 
     def __getitem__(self, path: str) -> ArticleView:
         view = self._made.get(path)
         if view is None:
             article = self._articles[path]
-            view = self._made[path] = article_view(article, self._digests[article.body_key], self._config)
+            view = self._made[path] = article_view(article, self._digests[article.body_key], self._config,
+                                                   self._link)
         return view
+
+    def _link(self, kind: str, name: str) -> Link:
+        link = self._links.get((kind, name))
+        if link is None:
+            link = self._links[kind, name] = term_link(self._config, kind, name)
+        return link
 
     def __iter__(self):
         return iter(self._articles)
