@@ -1,22 +1,30 @@
-"""A faster stand-in for Python-Markdown's `inline` treeprocessor; the HTML is byte-identical to stock.
+"""Faster stand-ins for some of Python-Markdown's processors; the HTML is byte-identical to stock.
 
-Rendering bodies is the largest part of a cold build, and half of convert()'s time went to the `inline`
-treeprocessor trying every inline pattern on every text node (about 290 tries per article) though most
-cannot match: no link without a '[', no entity without a '&'.
+Rendering bodies is the largest part of a cold build. Most of convert()'s time went to work that cannot
+change the output of a typical article:
 
-The stand-in is the stock class with a cheap test in front that skips exactly the work that could find
-nothing. It goes in only where the Markdown instance has the stock class, under the same name and
-priority, and only on the Markdown releases it was checked against (VERIFIED_VERSIONS): on any other,
-the stock processor stays, so a new release makes rendering slower, never different.
+- the `inline` treeprocessor tries every inline pattern on every text node (about 290 tries per
+  article) though most cannot match: no link without a '[', no entity without a '&';
+- `normalize_whitespace`, `fenced_code_block` and `html_block` scan the whole text with a regex or an
+  HTML parser, and `attr_list` the whole tree, for what an article without a "\\n ", a fence, a '<' or
+  '&', or a '{' does not have.
+
+Each stand-in is the stock class with a cheap test in front that skips exactly the work that could
+find nothing. It goes in only where the Markdown instance has the stock class, under the same name
+and priority, and only on the Markdown releases it was checked against (VERIFIED_VERSIONS): on any
+other, the stock processors stay, so a new release makes rendering slower, never different.
 """
 from __future__ import annotations
 
+import re
+
 import markdown
-from markdown import Markdown, inlinepatterns as ip, treeprocessors, util
+from markdown import Markdown, inlinepatterns as ip, preprocessors, treeprocessors, util
+from markdown.extensions import attr_list, fenced_code, md_in_html
 from markdown.extensions.footnotes import FootnoteInlineProcessor
 
 # Releases whose processors this was read against and tested on (tests/test_markup_fast.py): the
-# inline loop copied below and the private methods it relies on.
+# inline loop copied below, the private methods it relies on, and the stock run() methods wrapped.
 VERIFIED_VERSIONS = frozenset({"3.11.1", "3.11.2", "3.11.3"})
 
 # The regexes of the patterns below, as Python-Markdown 3.11.3 builds them (markdown.inlinepatterns; the
@@ -125,19 +133,81 @@ class FastInlineProcessor(treeprocessors.InlineProcessor):
         return data
 
 
+class FastNormalizeWhitespace(preprocessors.NormalizeWhitespace):
+    """Stock run(), copied, but the blank-line regex only runs on text that has what it matches.
+
+    `(?<=\\n) +\\n` tests its look-behind at every position (about 55 µs on a 5 kB article) and needs a
+    newline followed by a space, which most articles do not have."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = '\n'.join(lines)
+        source = source.replace(util.STX, "").replace(util.ETX, "")
+        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
+        source = source.expandtabs(self.md.tab_length)
+        if "\n " in source:
+            source = re.sub(r'(?<=\n) +\n', '\n', source)
+        return source.split('\n')
+
+
+class _SkipWithout:
+    """For a preprocessor whose stock run() returns the text re-split, unchanged, when the text holds
+    none of NEEDS: on such text, do just that."""
+
+    NEEDS: tuple[str, ...] = ()
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if not any(need in text for need in self.NEEDS):
+            return text.split("\n")
+        return super().run(lines)
+
+
+class FastFencedBlockPreprocessor(_SkipWithout, fenced_code.FencedBlockPreprocessor):
+    """Every fence the stock regex matches opens with ``` or ~~~."""
+
+    NEEDS = ("```", "~~~")
+
+
+class FastHtmlBlockPreprocessor(_SkipWithout, md_in_html.HtmlBlockPreprocessor):
+    """The HTML parser acts only on '<' and '&' (tags, comments, character and entity references):
+    text with neither reaches its handle_data whole and comes back as it was."""
+
+    NEEDS = ("<", "&")
+
+
+class FastAttrListTreeprocessor(attr_list.AttrListTreeprocessor):
+    """Stock changes an element only where one of its regexes, each of which needs a '{', matches the
+    text or tail of an element: a tree with no '{' in any of them is left as it is."""
+
+    def run(self, doc) -> None:
+        for elem in doc.iter():
+            text, tail = elem.text, elem.tail
+            if (text and "{" in text) or (tail and "{" in tail):
+                return super().run(doc)
+        return None
+
+
 # (registry, name, the stock class that must be there, stand-in, how to make one from the stock instance)
 _STAND_INS = (
     ("treeprocessors", "inline", treeprocessors.InlineProcessor, FastInlineProcessor,
      lambda md, old: FastInlineProcessor(md)),
+    ("preprocessors", "normalize_whitespace", preprocessors.NormalizeWhitespace, FastNormalizeWhitespace,
+     lambda md, old: FastNormalizeWhitespace(md)),
+    ("preprocessors", "fenced_code_block", fenced_code.FencedBlockPreprocessor, FastFencedBlockPreprocessor,
+     lambda md, old: FastFencedBlockPreprocessor(md, old.config)),
+    ("preprocessors", "html_block", md_in_html.HtmlBlockPreprocessor, FastHtmlBlockPreprocessor,
+     lambda md, old: FastHtmlBlockPreprocessor(md)),
+    ("treeprocessors", "attr_list", attr_list.AttrListTreeprocessor, FastAttrListTreeprocessor,
+     lambda md, old: FastAttrListTreeprocessor(md)),
 )
 # The stock private methods FastInlineProcessor relies on.
 _PRIVATE = ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern")
 
 
 def install(md: Markdown) -> list[str]:
-    """Put the stand-in in place of md's stock processor, same name and priority; the names of those
-    replaced. None on an unverified Markdown release or if the private methods it relies on are gone:
-    md renders as stock, only slower."""
+    """Put the stand-ins in place of md's stock processors, same names and priorities; the names of
+    those replaced. None on an unverified Markdown release, and no inline one if the private methods
+    it relies on are gone: md renders as stock, only slower."""
     if markdown.__version__ not in VERIFIED_VERSIONS:
         return []
     replaced = []

@@ -19,7 +19,7 @@ from sitegen.config import Config
 from sitegen.content import parse_article
 
 REPO = Path(__file__).resolve().parent.parent
-STAND_INS = {"inline"}
+STAND_INS = {"inline", "normalize_whitespace", "fenced_code_block", "html_block", "attr_list"}
 
 
 def stock_markdown(**kwargs) -> markdown.Markdown:
@@ -106,6 +106,7 @@ TRICKY = [
     "Ünïcödé *ëm* — “quotes” ‘single’ 😀 [ссылка](http://пример.рф) ⟨a⟩ ＊全角＊ ｛x｝",
     "mixed\ttabs\tand\r\nCRLF\r\nlines\rCR",
     "\n \n  \n   \nspaces-only lines\n \ntext",
+    "one\n \ntwo",
     "\x02klzzwxh:0000\x03 fake placeholder and \x02wzxhzdk:0\x03 and \x0212\x03",
     "<http://auto.link/x?a=1&b=2> and <me@example.com> and <not a link> and <a@b>",
     "http://bare.url and www.example.com and mailto:x@y",
