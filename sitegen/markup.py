@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import markdown
 
-from sitegen import __version__
+from sitegen import __version__, fastmarkdown
 
 EXTENSIONS = ("extra", "sane_lists")
 SETTINGS_KEY = hashlib.sha256(f"{__version__}|{markdown.__version__}|{EXTENSIONS}".encode()).hexdigest()[:16]
@@ -42,6 +42,8 @@ class MarkupError(ValueError):
 
 
 _converter = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+# The same HTML as stock, faster (sitegen/fastmarkdown.py); stock processors on an unverified Markdown release.
+fastmarkdown.install(_converter)
 _CONTAINER_MARKER = re.compile(r">|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)")
 
 
