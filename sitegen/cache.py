@@ -97,7 +97,7 @@ class BuildCache:
     def parsed_files(self, keys: Iterable[str] | None = None) -> dict[str, object]:
         """Every parse in the memo, or those of the given keys that it holds."""
         if keys is None:
-            rows = self.db.execute("SELECT key, value FROM parsed").fetchall()
+            rows = self.db.execute("SELECT key, value FROM parsed")  # a cursor: the blobs are not all held at once
         else:
             rows = self._blobs("parsed", "key", keys, value="value").items()
         result = {}

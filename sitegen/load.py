@@ -75,36 +75,33 @@ def _parse_and_render(site_dir: Path, config: Config, cache: BuildCache, missing
     fresh: dict[str, ParsedFile] = {}
     rendered = 0
 
-    def work(chunk: list[tuple[str, Path]]) -> list[tuple[str, ParsedFile, tuple | None]]:
-        out = []
+    def work(chunk: list[tuple[str, Path]]) -> list[tuple[str, ParsedFile, bool]]:
+        out, rows = [], []
         for key, path in chunk:
             parsed = read_article(site_dir, path, config)
-            row = None
+            rendered_now = False
             # A body already rendered (a touched file, a moved article) is not rendered again.
             if parsed.article is not None and not cache.markup_known([parsed.article.body_key]):
                 try:
                     html = render_markdown(parsed.body)
                 except MarkupError as exc:
                     problem = Problem(parsed.article.path, None, exc.message)
-                    out.append((key, ParsedFile(None, problems=(problem,)), None))
+                    out.append((key, ParsedFile(None, problems=(problem,)), False))
                     continue
-                row = (parsed.article.body_key, html.html, html.summary, html.words,
-                       "\n".join(name_candidates(html.html)))
-            out.append((key, ParsedFile(parsed.article, "", parsed.problems), row))  # the body is not kept
+                rows.append((parsed.article.body_key, html.html, html.summary, html.words,
+                             "\n".join(name_candidates(html.html))))
+                rendered_now = True
+            out.append((key, ParsedFile(parsed.article, "", parsed.problems), rendered_now))  # the body is not kept
+        # Stored by the worker itself: the HTML never travels back through the parent.
+        cache.put_markup(rows)
         return out
 
     done = 0
     for results in map_in_workers(work, missing, jobs, chunk_size=64):
-        rows = []
-        for key, parsed, row in results:
+        for key, parsed, was_rendered in results:
             fresh[key] = parsed
-            if row is not None:
-                rows.append(row)
-        cache.put_markup(rows)
-        rendered += len(rows)
+            rendered += was_rendered
         done += len(results)
         if progress:
             progress("parse", done, len(missing))
     return fresh, rendered
-
-

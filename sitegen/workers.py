@@ -1,6 +1,7 @@
 """Spread work over worker processes on a cold build; run it in-process when there is little of it."""
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -46,10 +47,14 @@ def map_in_workers(task: Callable[[list[T]], R], items: Sequence[T], jobs: int, 
         return
     global _job
     _job = (task, items)
+    # Objects that exist at the fork are never collected in the workers: without the freeze, the
+    # workers' garbage collector writes to every one of them and copies the parent's memory page by page.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(bounds)), _die_with_parent) as pool:
             yield from pool.imap_unordered(_run, bounds)
     finally:
+        gc.unfreeze()
         _job = None
 
 
