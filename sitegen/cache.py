@@ -26,13 +26,14 @@ CREATE TABLE IF NOT EXISTS markup (key TEXT PRIMARY KEY, html TEXT, summary TEXT
 CREATE TABLE IF NOT EXISTS routes (key TEXT PRIMARY KEY, sha TEXT);
 CREATE TABLE IF NOT EXISTS manifest (output TEXT, rel TEXT, size INTEGER, mtime INTEGER, sha TEXT,
                                      PRIMARY KEY (output, rel));
-CREATE TABLE IF NOT EXISTS plan_files (file TEXT PRIMARY KEY, file_key TEXT, shape TEXT, routes TEXT);
-CREATE TABLE IF NOT EXISTS plan_routes (rel TEXT PRIMARY KEY, key TEXT, blob BLOB);
-CREATE TABLE IF NOT EXISTS plan_shared (id TEXT PRIMARY KEY, blob BLOB);
+CREATE TABLE IF NOT EXISTS plan_files (output TEXT, file TEXT, file_key TEXT, shape TEXT, routes TEXT,
+                                       PRIMARY KEY (output, file));
+CREATE TABLE IF NOT EXISTS plan_routes (output TEXT, rel TEXT, key TEXT, blob BLOB, PRIMARY KEY (output, rel));
+CREATE TABLE IF NOT EXISTS plan_shared (output TEXT, id TEXT, blob BLOB, PRIMARY KEY (output, id));
 """
 _TABLES = ("parsed", "markup", "routes", "manifest", "plan_files", "plan_routes", "plan_shared")
 # Pickled articles are positional (content.Article.__reduce__): a change of fields is a new format.
-_FORMAT = f"sitegen {__version__} cache 6 {','.join(ARTICLE_FIELDS)}"
+_FORMAT = f"sitegen {__version__} cache 7 {','.join(ARTICLE_FIELDS)}"
 
 
 class BuildCache:
@@ -161,50 +162,66 @@ class BuildCache:
     def forget_manifest(self, output: Path) -> None:
         self.db.execute("DELETE FROM manifest WHERE output=?", (str(output),))
 
-    # The saved plan (see planmemo): per content file, the version and shape it was planned from and
-    # the routes that show it; per route, its key and pickled form; terms and archives, pickled once.
-    def plan_file_keys(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT file, file_key FROM plan_files"))
+    # The saved plan of each output folder (see planmemo): per content file, the version and shape it
+    # was planned from and the routes that show it; per route, its key and pickled form; terms and
+    # archives, pickled once.
+    def plan_file_keys(self, output: Path) -> dict[str, str]:
+        return dict(self.db.execute("SELECT file, file_key FROM plan_files WHERE output=?", (str(output),)))
 
-    def plan_file_shapes(self, files: Iterable[str]) -> dict[str, tuple[str, str]]:
+    def plan_file_shapes(self, output: Path, files: Iterable[str]) -> dict[str, tuple[str, str]]:
         """file -> (shape, routes joined by newlines)."""
-        rows = self._rows_in("plan_files", "file", "shape, routes", files)
+        rows = self._rows_in("plan_files", "file", "shape, routes", files, output)
         return {file: (shape, routes) for file, shape, routes in rows}
 
-    def plan_route_keys(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT rel, key FROM plan_routes"))
+    def plan_route_keys(self, output: Path) -> dict[str, str]:
+        return dict(self.db.execute("SELECT rel, key FROM plan_routes WHERE output=?", (str(output),)))
 
-    def plan_route_blobs(self, rels: Iterable[str]) -> dict[str, bytes]:
-        return self._blobs("plan_routes", "rel", rels)
+    def plan_route_blobs(self, output: Path, rels: Iterable[str]) -> dict[str, bytes]:
+        return dict(self._rows_in("plan_routes", "rel", "blob", rels, output))
 
-    def plan_shared_blobs(self, ids: Iterable[str]) -> dict[str, bytes]:
-        return self._blobs("plan_shared", "id", ids)
+    def plan_shared_blobs(self, output: Path, ids: Iterable[str]) -> dict[str, bytes]:
+        return dict(self._rows_in("plan_shared", "id", "blob", ids, output))
 
-    def save_plan(self, files: Iterable[tuple[str, str, str, str]], routes: Iterable[tuple[str, str, bytes]],
-                  shared: Iterable[tuple[str, bytes]]) -> None:
+    def save_plan(self, output: Path, files: Iterable[tuple[str, str, str, str]],
+                  routes: Iterable[tuple[str, str, bytes]], shared: Iterable[tuple[str, bytes]]) -> None:
+        where = str(output)
         with self._transaction() as db:
-            for table in ("plan_files", "plan_routes", "plan_shared"):
-                db.execute(f"DELETE FROM {table}")
-            db.executemany("INSERT INTO plan_files VALUES (?, ?, ?, ?)", files)
-            db.executemany("INSERT INTO plan_routes VALUES (?, ?, ?)", routes)
-            db.executemany("INSERT INTO plan_shared VALUES (?, ?)", shared)
+            self._drop_plan(db, output)
+            db.executemany("INSERT INTO plan_files VALUES (?, ?, ?, ?, ?)", ((where, *row) for row in files))
+            db.executemany("INSERT INTO plan_routes VALUES (?, ?, ?, ?)", ((where, *row) for row in routes))
+            db.executemany("INSERT INTO plan_shared VALUES (?, ?, ?)", ((where, *row) for row in shared))
 
-    def update_plan(self, files: dict[str, str], keys: dict[str, str]) -> None:
+    def update_plan(self, output: Path, files: dict[str, str], keys: dict[str, str]) -> None:
         """New file versions of the same shape, and the new keys of the routes that show them."""
+        where = str(output)
         with self._transaction() as db:
-            db.executemany("UPDATE plan_files SET file_key=? WHERE file=?", ((k, f) for f, k in files.items()))
-            db.executemany("UPDATE plan_routes SET key=? WHERE rel=?", ((k, r) for r, k in keys.items()))
+            db.executemany("UPDATE plan_files SET file_key=? WHERE output=? AND file=?",
+                           ((k, where, f) for f, k in files.items()))
+            db.executemany("UPDATE plan_routes SET key=? WHERE output=? AND rel=?",
+                           ((k, where, r) for r, k in keys.items()))
+
+    def forget_plan_rows(self, output: Path) -> None:
+        with self._transaction() as db:
+            self._drop_plan(db, output)
+
+    @staticmethod
+    def _drop_plan(db: sqlite3.Connection, output: Path) -> None:
+        for table in ("plan_files", "plan_routes", "plan_shared"):
+            db.execute(f"DELETE FROM {table} WHERE output=?", (str(output),))
 
     def _blobs(self, table: str, column: str, keys: Iterable[str], value: str = "blob") -> dict[str, bytes]:
         return dict(self._rows_in(table, column, value, keys))
 
-    def _rows_in(self, table: str, column: str, values: str, keys: Iterable[str]) -> Iterator[tuple]:
-        """SELECT column, values FROM table WHERE column IN keys, in chunks SQLite accepts."""
+    def _rows_in(self, table: str, column: str, values: str, keys: Iterable[str],
+                 output: Path | None = None) -> Iterator[tuple]:
+        """SELECT column, values FROM table WHERE column IN keys (and output=output), in chunks SQLite accepts."""
         keys = list(keys)
+        where = "" if output is None else " AND output=?"
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            yield from self.db.execute(f"SELECT {column}, {values} FROM {table} WHERE {column} IN ({marks})", chunk)
+            yield from self.db.execute(f"SELECT {column}, {values} FROM {table} WHERE {column} IN ({marks}){where}",
+                                       chunk if output is None else [*chunk, str(output)])
 
     def _sync(self, table: str, rows: list[tuple], stale: Iterable[str]) -> None:
         with self._transaction() as db:

@@ -23,6 +23,7 @@ import io
 import json
 import pickle
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import Iterable, Sequence
 
@@ -32,7 +33,7 @@ from sitegen.content_files import ContentFile
 from sitegen.index import Archive, Term
 from sitegen.routes import Route, StaticFile
 
-_META = "plan"
+_META = "plan:"  # + the output folder
 
 
 def read_only(mapping: dict) -> MappingProxyType:
@@ -48,6 +49,7 @@ _ARTICLES_AT = {Term: [f.name for f in fields(Term)].index("articles"),
 
 @dataclass(frozen=True, slots=True)
 class SavedPlan:
+    output: Path
     until: dt.datetime | None  # when a left-out future article comes due, and the plan with it
     skipped: int  # drafts and future articles the plan leaves out
     files: dict[str, str]  # content file -> the file_key of the version planned
@@ -67,23 +69,25 @@ def article_shape(article: Article) -> str:
     return hashlib.sha256(repr(replace(article, digest="", body_key="")).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def forget_plan(cache: BuildCache) -> None:
-    cache.set_meta(_META, "")
+def forget_plan(cache: BuildCache, output: Path) -> None:
+    """No plan for output until save_plan: its record first (what makes the rows count), then the rows."""
+    cache.set_meta(_META + str(output), "")
+    cache.forget_plan_rows(output)
 
 
-def open_plan(cache: BuildCache, frame: str, now: dt.datetime) -> SavedPlan | None:
-    """The saved plan when it holds for this frame at this time, else None."""
-    saved = cache.meta(_META)
+def open_plan(cache: BuildCache, output: Path, frame: str, now: dt.datetime) -> SavedPlan | None:
+    """The saved plan of output when it holds for this frame at this time, else None."""
+    saved = cache.meta(_META + str(output))
     if not saved:
         return None
     record = json.loads(saved)
     until = dt.datetime.fromisoformat(record["until"]) if record["until"] else None
     if record["frame"] != frame or (until is not None and now >= until):
         return None
-    return SavedPlan(until, record["skipped"], cache.plan_file_keys())
+    return SavedPlan(output, until, record["skipped"], cache.plan_file_keys(output))
 
 
-def save_plan(cache: BuildCache, frame: str, until: dt.datetime | None, skipped: int,
+def save_plan(cache: BuildCache, output: Path, frame: str, until: dt.datetime | None, skipped: int,
               files: Iterable[tuple[str, str, Article | None]], routes: list[Route], keys: dict[str, str],
               shown: dict[str, list[str]]) -> None:
     """Save a full build's plan. files: (file, file_key, article); keys and shown: per route output,
@@ -103,9 +107,9 @@ def save_plan(cache: BuildCache, frame: str, until: dt.datetime | None, skipped:
         for pid, obj in list(shared.items()):
             yield pid, _dumps(tuple(getattr(obj, f.name) for f in fields(obj)), shared)
 
-    cache.save_plan(file_rows, route_rows, shared_rows())
+    cache.save_plan(output, file_rows, route_rows, shared_rows())
     # The record last: it is what makes the rows above count.
-    cache.set_meta(_META, json.dumps({"frame": frame, "until": until.isoformat() if until else "",
+    cache.set_meta(_META + str(output), json.dumps({"frame": frame, "until": until.isoformat() if until else "",
                                       "skipped": skipped}))
 
 
@@ -124,11 +128,11 @@ class PlanReader:
         self._shared: dict[str, Term | Archive] = {}
 
     def routes(self, rels: list[str]) -> list[Route]:
-        blobs = self.cache.plan_route_blobs(rels)
+        blobs = self.cache.plan_route_blobs(self.plan.output, rels)
         if len(blobs) != len(rels):
             raise LookupError("the saved plan lacks a route")
         refs = [pid for blob in blobs.values() for pid in _references(blob)]
-        shared = self.cache.plan_shared_blobs({pid for pid in refs if pid[0] in _SHARED})
+        shared = self.cache.plan_shared_blobs(self.plan.output, {pid for pid in refs if pid[0] in _SHARED})
         for pid, blob in shared.items():
             kind = _SHARED[pid[0]]
             values = list(_loads(blob, lambda ref: ref[2:]))  # the articles as their paths

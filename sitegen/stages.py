@@ -49,13 +49,13 @@ def run_stages(site_dir: Path, content: list[ContentFile], unreadable: list[Prob
     frame = plan_frame(site_key, f"{options.drafts}|{options.future}|{options.base_url}|{output}", content, statics)
     tried = None
     if not (unreadable or options.strict):
-        plan = open_plan(cache, frame, options.now)
+        plan = open_plan(cache, output, frame, options.now)
         if plan is not None:
             result, tried = _follow_plan(plan, site_dir, content, output, options, cache, config, config_key,
                                          site_key, statics)
             if result is not None:
                 return result
-    forget_plan(cache)  # until this build has committed, no plan describes the output
+    forget_plan(cache, output)  # until this build has committed, no plan describes the output
     result = _plan_and_build(site_dir, content, unreadable, output, options, cache, config, config_key, site_key,
                              statics, frame)
     if tried is not None:  # what the attempt to follow the plan parsed is in the memo now, but was done now
@@ -89,7 +89,7 @@ def _plan_and_build(site_dir: Path, content: list[ContentFile], unreadable: list
     outcome = _write(routes, keys, statics, data, site_dir, output, cache, jobs, options.progress, verify)
     skipped = len(loaded.articles) - len(articles)
     next_due = None if options.future else min((a.date for a in loaded.articles if a.date > now), default=None)
-    save_plan(cache, frame, next_due, skipped, loaded.files, routes, keys, shown)
+    save_plan(cache, output, frame, next_due, skipped, loaded.files, routes, keys, shown)
     return dict(ok=True, output=output, pages=len(routes) + len(statics), parsed=loaded.parsed, next_due=next_due,
                 markup_rendered=loaded.rendered, routes=tuple(routes), skipped=skipped, notes=_skip_notes(skipped),
                 **outcome)
@@ -108,7 +108,7 @@ def _follow_plan(plan: SavedPlan, site_dir: Path, content: list[ContentFile], ou
     manifest = cache.manifest(output)
     if loaded.problems or not output_intact(output, manifest):
         return None, loaded
-    planned = cache.plan_file_shapes(f.path for f in changed)
+    planned = cache.plan_file_shapes(output, (f.path for f in changed))
     fresh = {}
     for file, _, article in loaded.files:
         if article is None or file not in planned or article_shape(article) != planned[file][0]:
@@ -120,7 +120,7 @@ def _follow_plan(plan: SavedPlan, site_dir: Path, content: list[ContentFile], ou
         routes = reader.routes(rels)
     except LookupError:  # the memo lost rows (a deleted or damaged cache file): plan afresh
         return None, loaded
-    keys = cache.plan_route_keys()
+    keys = cache.plan_route_keys(output)
     new_keys = {route.output: route_key(route, site_key) for route in routes}
     keys.update(new_keys)
     views = ArticleViews(reader.articles.values(), cache.markup_known(a.body_key for a in reader.articles.values()),
@@ -128,7 +128,7 @@ def _follow_plan(plan: SavedPlan, site_dir: Path, content: list[ContentFile], ou
     env = make_environment(site_dir, config, cache.folder / TEMPLATE_CACHE)
     data = RenderInput(config, views, env, cache.markup_html, cache.markup_names)
     outcome = _write(routes, keys, statics, data, site_dir, output, cache, 1, options.progress, manifest=manifest)
-    cache.update_plan({path: key for path, key, _ in loaded.files}, new_keys)
+    cache.update_plan(output, {path: key for path, key, _ in loaded.files}, new_keys)
     return dict(ok=True, output=output, pages=len(keys) + len(statics), parsed=loaded.parsed, next_due=plan.until,
                 markup_rendered=loaded.rendered, routes=tuple(routes), skipped=plan.skipped,
                 notes=_skip_notes(plan.skipped), from_plan=True, **outcome), loaded

@@ -156,3 +156,27 @@ def test_templates_that_list_a_terms_articles_see_them_as_they_are(site):
     result = site.build()
     assert result.ok and result.from_plan
     assert_like_cold(site)
+
+
+def test_each_output_folder_keeps_its_own_plan(site, tmp_path):
+    """serve builds into its own folder with the site's cache; `build` must not lose its plan to it."""
+    make_site(site)
+    preview = tmp_path / "preview"
+    assert site.build().ok and site.build(output=preview).ok
+    edit_body(site, "s4.md", "Seen in both.")
+    assert site.build().from_plan and site.build(output=preview).from_plan
+    assert tree(site.out) == tree(preview)
+
+
+def test_sitegen_check_leaves_no_plan_behind(site):
+    from sitegen.check import CheckOptions, check_site
+
+    make_site(site)
+    assert site.build().ok
+    check_site(site.root, CheckOptions(now=NOW))
+    with sqlite3.connect(site.root / ".sitegen-cache" / "cache.sqlite") as db:
+        outputs = {row[0] for table in ("plan_files", "plan_routes", "plan_shared")
+                   for row in db.execute(f"SELECT DISTINCT output FROM {table}")}
+    assert outputs == {str(site.out)}
+    edit_body(site, "s4.md", "After a check.")
+    assert site.build().from_plan
