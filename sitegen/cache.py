@@ -111,13 +111,19 @@ class BuildCache:
 
     def update_parsed(self, new: dict[str, object], stale: Iterable[str]) -> None:
         """Add new parses and drop those of files that changed or vanished."""
-        blobs = {k: pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL) for k, v in new.items()}
-        self._sync("parsed", [(k, b) for k, b in blobs.items()], stale)
+        self._sync("parsed", ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in new.items()), stale)
 
     # Markdown: body key -> (html, summary, words, names: search.name_candidates, one per line)
     def markup_known(self, keys: Iterable[str]) -> dict[str, tuple[str, int]]:
         """(summary, words) of every key already rendered."""
         return {key: (summary, words) for key, summary, words in self._rows_in("markup", "key", "summary, words", keys)}
+
+    def markup_digest(self, key: str) -> tuple[str, int]:
+        """(summary, words) of a rendered body."""
+        row = self.db.execute("SELECT summary, words FROM markup WHERE key=?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return row
 
     def put_markup(self, rows: Iterable[tuple[str, str, str, int, str]]) -> None:
         with self._transaction() as db:
@@ -183,12 +189,16 @@ class BuildCache:
         return dict(self._rows_in("plan_shared", "id", "blob", ids, output))
 
     def save_plan(self, output: Path, files: Iterable[tuple[str, str, str, str]],
-                  routes: Iterable[tuple[str, str, bytes]], shared: Iterable[tuple[str, bytes]]) -> None:
+                  routes: Iterable[tuple[str, str, bytes]], shared: Iterable[tuple[str, bytes]],
+                  gone: Iterable[str]) -> None:
+        """All files and shared rows anew; the routes given replace theirs, those gone are dropped."""
         where = str(output)
         with self._transaction() as db:
-            self._drop_plan(db, output)
+            for table in ("plan_files", "plan_shared"):
+                db.execute(f"DELETE FROM {table} WHERE output=?", (where,))
+            db.executemany("DELETE FROM plan_routes WHERE output=? AND rel=?", ((where, rel) for rel in gone))
             db.executemany("INSERT INTO plan_files VALUES (?, ?, ?, ?, ?)", ((where, *row) for row in files))
-            db.executemany("INSERT INTO plan_routes VALUES (?, ?, ?, ?)", ((where, *row) for row in routes))
+            db.executemany("INSERT OR REPLACE INTO plan_routes VALUES (?, ?, ?, ?)", ((where, *row) for row in routes))
             db.executemany("INSERT INTO plan_shared VALUES (?, ?, ?)", ((where, *row) for row in shared))
 
     def update_plan(self, output: Path, files: dict[str, str], keys: dict[str, str]) -> None:
@@ -202,12 +212,8 @@ class BuildCache:
 
     def forget_plan_rows(self, output: Path) -> None:
         with self._transaction() as db:
-            self._drop_plan(db, output)
-
-    @staticmethod
-    def _drop_plan(db: sqlite3.Connection, output: Path) -> None:
-        for table in ("plan_files", "plan_routes", "plan_shared"):
-            db.execute(f"DELETE FROM {table} WHERE output=?", (str(output),))
+            for table in ("plan_files", "plan_routes", "plan_shared"):
+                db.execute(f"DELETE FROM {table} WHERE output=?", (str(output),))
 
     def _blobs(self, table: str, column: str, keys: Iterable[str], value: str = "blob") -> dict[str, bytes]:
         return dict(self._rows_in(table, column, value, keys))
@@ -223,12 +229,11 @@ class BuildCache:
             yield from self.db.execute(f"SELECT {column}, {values} FROM {table} WHERE {column} IN ({marks}){where}",
                                        chunk if output is None else [*chunk, str(output)])
 
-    def _sync(self, table: str, rows: list[tuple], stale: Iterable[str]) -> None:
+    def _sync(self, table: str, rows: Iterable[tuple], stale: Iterable[str], width: int = 2) -> None:
+        """Drop the stale keys and put the rows (of width columns; an iterable, consumed once)."""
         with self._transaction() as db:
             db.executemany(f"DELETE FROM {table} WHERE key=?", ((k,) for k in stale))
-            if rows:
-                marks = ",".join("?" * len(rows[0]))
-                db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", rows)
+            db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({','.join('?' * width)})", rows)
 
     def _transaction(self):
         return _Transaction(self.db, self.folder)

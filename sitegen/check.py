@@ -23,7 +23,7 @@ import defusedxml.ElementTree
 from defusedxml import DefusedXmlException
 
 from sitegen.build import BuildOptions, build
-from sitegen.planmemo import forget_plan
+from sitegen.planmemo import drop_plan
 from sitegen.cache import CACHE_DIR, BuildCache
 from sitegen.config import Config, load_config
 from sitegen.content import KNOWN_KEYS, Article
@@ -80,7 +80,7 @@ def check_site(site_dir: Path | str, options: CheckOptions = CheckOptions()) -> 
             return inspect_site(site, options)
         finally:
             cache.forget_manifest(out)  # the folder is gone: no rows about it in the site's cache
-            forget_plan(cache, out)
+            drop_plan(cache, out)
             cache.close()
 
 

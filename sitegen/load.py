@@ -25,7 +25,6 @@ Progress = Callable[[str, int, int], None]
 @dataclass(frozen=True, slots=True)
 class Loaded:
     articles: tuple[Article, ...]
-    digests: dict[str, tuple[str, int]]  # body key -> (summary, words)
     problems: tuple[Problem, ...]
     parsed: int  # files read and parsed this time
     rendered: int  # bodies rendered to HTML this time
@@ -42,7 +41,7 @@ def load_content(site_dir: Path, files: list[ContentFile], config: Config, cache
     """Articles of the listed content files with their problems; parses and renders only what changed."""
     if not (site_dir / CONTENT_DIR).is_dir():
         problem = Problem(f"{CONTENT_DIR}/", None, "folder not found", "create it and put your articles in it")
-        return Loaded((), {}, (problem,), 0, 0)
+        return Loaded((), (problem,), 0, 0)
     keyed = {file_key(f, config_key): f.path for f in files}
     memo = cache.parsed_files()
     return _load(site_dir, keyed, memo, [k for k in memo if k not in keyed], config, cache, jobs, progress)
@@ -65,9 +64,8 @@ def _load(site_dir: Path, keyed: dict[str, str], memo: dict, stale: list[str], c
     results = [fresh.get(key) or memo[key] for key in keyed]
     articles = tuple(r.article for r in results if r.article)
     problems = tuple(p for r in results for p in r.problems)
-    digests = cache.markup_known(a.body_key for a in articles)
     files = tuple((path, key, r.article) for (key, path), r in zip(keyed.items(), results))
-    return Loaded(articles, digests, problems, len(missing), rendered, files)
+    return Loaded(articles, problems, len(missing), rendered, files)
 
 
 def _parse_and_render(site_dir: Path, config: Config, cache: BuildCache, missing: list[tuple[str, Path]],

@@ -70,8 +70,14 @@ def article_shape(article: Article) -> str:
 
 
 def forget_plan(cache: BuildCache, output: Path) -> None:
-    """No plan for output until save_plan: its record first (what makes the rows count), then the rows."""
+    """No plan for output until save_plan. Its rows stay, for save_plan to reuse: without the record they
+    are never read as a plan."""
     cache.set_meta(_META + str(output), "")
+
+
+def drop_plan(cache: BuildCache, output: Path) -> None:
+    """The plan of an output folder that is gone, record and rows."""
+    forget_plan(cache, output)
     cache.forget_plan_rows(output)
 
 
@@ -96,18 +102,22 @@ def save_plan(cache: BuildCache, output: Path, frame: str, until: dt.datetime | 
     for rel, paths in shown.items():
         for path in dict.fromkeys(paths):
             showing.setdefault(path, []).append(rel)
-    file_rows = [(file, key, article_shape(article), "\n".join(showing.get(article.path, ())))
-                 for file, key, article in files if article is not None]
+    file_rows = ((file, key, article_shape(article), "\n".join(showing.get(article.path, ())))
+                 for file, key, article in files if article is not None)
     shared: dict[str, Term | Archive] = {}
-    # Generators, so that the pickles go to SQLite one by one and are never all in memory; the terms
-    # and archives after the routes, whose pickling finds them.
-    route_rows = ((route.output, keys[route.output], _dumps(route, shared)) for route in routes)
+    # A route whose key is the one saved has the same pickle: its key describes every article it refers
+    # to (by a digest of path and text) and every term and archive (by name, saved anew each time), so
+    # only new and changed routes are pickled. Generators, so that the pickles go to SQLite one by one;
+    # the terms and archives after the routes, whose pickling finds them.
+    saved = cache.plan_route_keys(output)
+    route_rows = ((route.output, keys[route.output], _dumps(route, shared)) for route in routes
+                  if saved.get(route.output) != keys[route.output])
 
     def shared_rows():
         for pid, obj in list(shared.items()):
             yield pid, _dumps(tuple(getattr(obj, f.name) for f in fields(obj)), shared)
 
-    cache.save_plan(output, file_rows, route_rows, shared_rows())
+    cache.save_plan(output, file_rows, route_rows, shared_rows(), gone=[rel for rel in saved if rel not in keys])
     # The record last: it is what makes the rows above count.
     cache.set_meta(_META + str(output), json.dumps({"frame": frame, "until": until.isoformat() if until else "",
                                       "skipped": skipped}))

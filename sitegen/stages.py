@@ -77,7 +77,7 @@ def _plan_and_build(site_dir: Path, content: list[ContentFile], unreadable: list
     env = make_environment(site_dir, config, cache.folder / TEMPLATE_CACHE)
     if problems:
         raise SiteError(problems)
-    data = RenderInput(config, ArticleViews(index.articles, loaded.digests, config), env, cache.markup_html,
+    data = RenderInput(config, ArticleViews(index.articles, cache.markup_digest, config), env, cache.markup_html,
                        cache.markup_names)
     verify = None
     if options.strict:
@@ -123,8 +123,7 @@ def _follow_plan(plan: SavedPlan, site_dir: Path, content: list[ContentFile], ou
     keys = cache.plan_route_keys(output)
     new_keys = {route.output: route_key(route, site_key) for route in routes}
     keys.update(new_keys)
-    views = ArticleViews(reader.articles.values(), cache.markup_known(a.body_key for a in reader.articles.values()),
-                         config)
+    views = ArticleViews(reader.articles.values(), cache.markup_digest, config)
     env = make_environment(site_dir, config, cache.folder / TEMPLATE_CACHE)
     data = RenderInput(config, views, env, cache.markup_html, cache.markup_names)
     outcome = _write(routes, keys, statics, data, site_dir, output, cache, 1, options.progress, manifest=manifest)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from markupsafe import Markup
 
@@ -119,16 +119,17 @@ def group_by_day(items: tuple[ArticleView, ...], config: Config) -> tuple[DayGro
 class ArticleViews(Mapping):
     """Article path -> ArticleView, made on first use: a small rebuild only needs the views of the pages it renders."""
 
-    def __init__(self, articles, digests: Mapping[str, tuple[str, int]], config: Config):
+    def __init__(self, articles, digest_of: Callable[[str], tuple[str, int]], config: Config):
+        """digest_of: body key -> (summary, words), asked once per view (the cache's, in each worker)."""
         self._articles = {a.path: a for a in articles}
-        self._digests, self._config, self._made = digests, config, {}
+        self._digest_of, self._config, self._made = digest_of, config, {}
         self._links: dict[tuple[str, str], Link] = {}  # one Link per tag and source, shared by all views
 
     def __getitem__(self, path: str) -> ArticleView:
         view = self._made.get(path)
         if view is None:
             article = self._articles[path]
-            view = self._made[path] = article_view(article, self._digests[article.body_key], self._config,
+            view = self._made[path] = article_view(article, self._digest_of(article.body_key), self._config,
                                                    self._link)
         return view
 

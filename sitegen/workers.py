@@ -27,6 +27,19 @@ def _die_with_parent() -> None:
         pass
 
 
+def _release_free_memory() -> None:
+    """Give the memory freed so far back to the system before forking: each worker's resident size
+    counts every page it inherits, and the load stage leaves many pages free but not returned (glibc
+    keeps them for reuse). malloc_trim is glibc's; elsewhere this does nothing."""
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def _run(bounds: tuple[int, int]):
     task, items = _job
     return task(list(items[bounds[0]:bounds[1]]))
@@ -49,6 +62,7 @@ def map_in_workers(task: Callable[[list[T]], R], items: Sequence[T], jobs: int, 
     _job = (task, items)
     # Objects that exist at the fork are never collected in the workers: without the freeze, the
     # workers' garbage collector writes to every one of them and copies the parent's memory page by page.
+    _release_free_memory()
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(bounds)), _die_with_parent) as pool:
