@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark sitegen against Hugo and Pelican on the shared corpus, in one run, on one machine.
 
-    python bench/run.py                    # N = 1,000 and 10,000, all three generators
+    python bench/run.py                    # N = 1,000 and 10,000 (all three), 50,000 (sitegen)
     python bench/run.py --n 50000 --only sitegen
     python bench/run.py --write docs/benchmarks.md
 
@@ -152,7 +152,9 @@ def table(results: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--n", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument("--peers-up-to", type=int, default=10000,
+                        help="build with Hugo and Pelican only up to this N (Pelican takes minutes a build beyond)")
     parser.add_argument("--only", nargs="+", choices=sorted(TOOLS), default=sorted(TOOLS))
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/sitegen-bench"))
     parser.add_argument("--write", type=Path, help="also write the table into this Markdown file")
@@ -164,6 +166,8 @@ def main() -> None:
     for n in args.n:
         results[n] = {}
         for name in names:
+            if name != "sitegen" and n > args.peers_up_to:
+                continue
             root = args.workdir / f"{name}-{n}"
             shutil.rmtree(root, ignore_errors=True)  # edits from an earlier run must not leak in
             make_corpus(name, n, root)
