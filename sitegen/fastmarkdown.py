@@ -9,14 +9,15 @@ change the output of a typical article:
   most can only take a block whose lines start with certain characters: no list without a marker, no
   quote without a '>', no table without a '|';
 - `normalize_whitespace`, `fenced_code_block` and `html_block` scan the whole text with a regex or an
-  HTML parser, and `attr_list` the whole tree, for what an article without a "\\n ", a fence, a '<' or
-  '&', or a '{' does not have.
+  HTML parser, `attr_list` and `unescape` the whole tree, and the `footnote` and `amp_substitute`
+  postprocessors the whole HTML, for what an article without a "\\n \\n", a fence, a '<' or '&', a '{'
+  or an STX placeholder does not have; `prettify` asks is_block_level() about every element and child.
 
 Each stand-in is the stock class with a cheap test in front that skips exactly the work that could
-find nothing. It goes in only where the Markdown instance has the stock class, under the same name
-and priority (the block parser: the same object, its class swapped for a subclass), and only on the
-Markdown releases it was checked against (VERIFIED_VERSIONS): on any other, the stock processors stay,
-so a new release makes rendering slower, never different.
+find nothing (or, for prettify, asks once per tag). It goes in only where the Markdown instance has the
+stock class, under the same name and priority (the block parser: the same object, its class swapped for
+a subclass), and only on the Markdown releases it was checked against (VERIFIED_VERSIONS): on any
+other, the stock processors stay, so a new release makes rendering slower, never different.
 """
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ import re
 from typing import Any, NamedTuple
 
 import markdown
-from markdown import Markdown, blockparser, blockprocessors, inlinepatterns as ip, preprocessors, treeprocessors, util
+from markdown import (Markdown, blockparser, blockprocessors, inlinepatterns as ip, postprocessors, preprocessors,
+                      treeprocessors, util)
 from markdown.extensions import abbr, attr_list, def_list, fenced_code, footnotes, md_in_html, sane_lists, tables
 from markdown.extensions.footnotes import FootnoteInlineProcessor
 
@@ -139,19 +141,31 @@ class FastInlineProcessor(treeprocessors.InlineProcessor):
 
 
 class FastNormalizeWhitespace(preprocessors.NormalizeWhitespace):
-    """Stock run(), copied, but the blank-line regex only runs on text that has what it matches.
+    """Stock run(), each step done only on text that it changes; the same lines.
 
-    `(?<=\\n) +\\n` tests its look-behind at every position (about 55 µs on a 5 kB article) and needs a
-    newline followed by a space, which most articles do not have."""
+    Most articles have no STX, ETX, CR or tab, so nothing for the replaces and expandtabs (each a copy of
+    the text). The blank-line regex `(?<=\\n) +\\n` tests its look-behind at every position (about 55 µs on
+    a 5 kB article) and needs a newline, spaces and a newline: in the text, or at its end once stock has
+    appended "\\n\\n" (the text ends with a space). Without one, appending "\\n\\n" and splitting is splitting
+    and appending two empty lines."""
 
     def run(self, lines: list[str]) -> list[str]:
         source = '\n'.join(lines)
-        source = source.replace(util.STX, "").replace(util.ETX, "")
-        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
-        source = source.expandtabs(self.md.tab_length)
-        if "\n " in source:
-            source = re.sub(r'(?<=\n) +\n', '\n', source)
-        return source.split('\n')
+        if util.STX in source or util.ETX in source:
+            source = source.replace(util.STX, "").replace(util.ETX, "")
+        if "\r" in source:
+            source = source.replace("\r\n", "\n").replace("\r", "\n")
+        if "\t" in source:
+            source = source.expandtabs(self.md.tab_length)
+        if _SPACES_LINE.search(source) or source.endswith(" "):
+            return re.sub(r'(?<=\n) +\n', '\n', source + "\n\n").split('\n')
+        lines = source.split('\n')
+        lines += ("", "")
+        return lines
+
+
+# A line of spaces between two newlines: what the blank-line regex above needs (a literal-led search, fast).
+_SPACES_LINE = re.compile(r"\n +\n")
 
 
 class _SkipWithout:
@@ -162,7 +176,8 @@ class _SkipWithout:
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
-        if not any(need in text for need in self.NEEDS):
+        # A one-character search first: much faster than one for several characters.
+        if not any(need[0] in text and need in text for need in self.NEEDS):
             return text.split("\n")
         return super().run(lines)
 
@@ -190,6 +205,95 @@ class FastAttrListTreeprocessor(attr_list.AttrListTreeprocessor):
             if (text and "{" in text) or (tail and "{" in tail):
                 return super().run(doc)
         return None
+
+
+class FastPrettifyTreeprocessor(treeprocessors.PrettifyTreeprocessor):
+    """Stock run(), copied, with md.is_block_level(tag) asked once per tag of the tree, not once per element
+    and child (it lowercases the tag and scans the list of some 60 block-level names each time). Only while
+    md's is_block_level is the stock method, which depends on nothing but the tag and that list."""
+
+    def run(self, root) -> None:
+        md = self.md
+        if type(md).is_block_level is not Markdown.is_block_level or "is_block_level" in vars(md):
+            return super().run(root)
+        try:
+            block = {tag: md.is_block_level(tag) for tag in {elem.tag for elem in root.iter()}}
+        except TypeError:  # a tag that cannot be a dict key
+            return super().run(root)
+        _prettify(root, block)
+        # The rest as stock.
+        brs = root.iter('br')
+        for br in brs:
+            if not br.tail or not br.tail.strip():
+                br.tail = '\n'
+            else:
+                br.tail = '\n%s' % br.tail
+        pres = root.iter('pre')
+        for pre in pres:
+            if len(pre) and pre[0].tag == 'code':
+                code = pre[0]
+                if not len(code) and code.text is not None:
+                    code.text = util.AtomicString(code.text.rstrip() + '\n')
+
+
+def _prettify(elem, block: dict) -> None:
+    """PrettifyTreeprocessor._prettifyETree, with block[tag] for md.is_block_level(tag); recursive as stock."""
+    i = "\n"
+    if block[elem.tag] and elem.tag not in ['code', 'pre']:
+        if (not elem.text or not elem.text.strip()) \
+                and len(elem) and block[elem[0].tag]:
+            elem.text = i
+        for e in elem:
+            if block[e.tag]:
+                _prettify(e, block)
+    if not elem.tail or not elem.tail.strip():
+        elem.tail = i
+
+
+class FastUnescapeTreeprocessor(treeprocessors.UnescapeTreeprocessor):
+    """Stock run(), copied, but the regex (STX, digits, ETX) only runs on a string that holds an STX: on an
+    exact str without one, its sub() returns an equal str, and setting an attribute to its value changes
+    nothing. (A str subclass, such as AtomicString, still goes through it: sub() returns a plain str.)"""
+
+    def run(self, root) -> None:
+        stx = util.STX
+        for elem in root.iter():
+            text = elem.text
+            if text and not elem.tag == 'code' and (stx in text or type(text) is not str):
+                elem.text = self.unescape(text)
+            tail = elem.tail
+            if tail and (stx in tail or type(tail) is not str):
+                elem.tail = self.unescape(tail)
+            for key, value in elem.items():
+                if type(value) is str:
+                    if stx in value:
+                        elem.set(key, self.unescape(value))
+                elif value is not None or _UNESCAPE_NONE:
+                    elem.set(key, self.unescape(value))
+
+
+# 3.11.1 and 3.11.2 hand a valueless (None) attribute to the regex too, a TypeError; 3.11.3 leaves it.
+_UNESCAPE_NONE = markdown.__version__ in ("3.11.1", "3.11.2")
+
+
+class _PostSkipWithout:
+    """For a postprocessor whose stock run() only replaces strings each of which holds NEEDS: text without
+    it comes back as it is."""
+
+    NEEDS = util.STX
+
+    def run(self, text: str) -> str:
+        if self.NEEDS not in text:
+            return text
+        return super().run(text)
+
+
+class FastFootnotePostprocessor(_PostSkipWithout, footnotes.FootnotePostprocessor):
+    """Replaces FN_BACKLINK_TEXT and NBSP_PLACEHOLDER, both of which start with STX."""
+
+
+class FastAndSubstitutePostprocessor(_PostSkipWithout, postprocessors.AndSubstitutePostprocessor):
+    """Replaces AMP_SUBSTITUTE, which starts with STX."""
 
 
 # --- The block stage --------------------------------------------------------------------------------------
@@ -392,7 +496,23 @@ _STAND_INS = (
      lambda md, old: FastHtmlBlockPreprocessor(md)),
     ("treeprocessors", "attr_list", attr_list.AttrListTreeprocessor, FastAttrListTreeprocessor,
      lambda md, old: FastAttrListTreeprocessor(md)),
+    ("treeprocessors", "prettify", treeprocessors.PrettifyTreeprocessor, FastPrettifyTreeprocessor,
+     lambda md, old: FastPrettifyTreeprocessor(md)),
+    ("treeprocessors", "unescape", treeprocessors.UnescapeTreeprocessor, FastUnescapeTreeprocessor,
+     lambda md, old: FastUnescapeTreeprocessor(md) if old.RE.pattern == UNESCAPE_RE else None),
+    ("postprocessors", "footnote", footnotes.FootnotePostprocessor, FastFootnotePostprocessor,
+     lambda md, old: FastFootnotePostprocessor(old.footnotes)
+     if _all_hold(util.STX, footnotes.FN_BACKLINK_TEXT, footnotes.NBSP_PLACEHOLDER) else None),
+    ("postprocessors", "amp_substitute", postprocessors.AndSubstitutePostprocessor, FastAndSubstitutePostprocessor,
+     lambda md, old: FastAndSubstitutePostprocessor(md) if _all_hold(util.STX, util.AMP_SUBSTITUTE) else None),
 )
+UNESCAPE_RE = '\x02(\\d+)\x03'
+
+
+def _all_hold(needle: str, *placeholders: str) -> bool:
+    return all(needle in placeholder for placeholder in placeholders)
+
+
 # The stock private methods FastInlineProcessor relies on.
 _PRIVATE = ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern")
 
@@ -414,7 +534,10 @@ def install(md: Markdown) -> list[str]:
         priority = next((item.priority for item in getattr(registry, "_priority", ()) if item.name == name), None)
         if priority is None:
             continue
-        registry.register(make(md, registry[name]), name, priority)
+        made = make(md, registry[name])
+        if made is None:
+            continue  # what the stand-in relies on is not as it was read: keep stock
+        registry.register(made, name, priority)
         replaced.append(name)
     # The block parser: block processors hold it (self.parser), so it stays the same object, of the subclass.
     if type(md.parser) is blockparser.BlockParser:

@@ -14,14 +14,16 @@ import markdown
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from markdown import blockparser, blockprocessors, inlinepatterns as ip, treeprocessors
+from markdown import blockparser, blockprocessors, inlinepatterns as ip, treeprocessors, util
+from markdown.extensions import footnotes
 
 from sitegen import fastmarkdown, markup
 from sitegen.config import Config
 from sitegen.content import parse_article
 
 REPO = Path(__file__).resolve().parent.parent
-STAND_INS = {"inline", "normalize_whitespace", "fenced_code_block", "html_block", "attr_list", "parser"}
+STAND_INS = {"inline", "normalize_whitespace", "fenced_code_block", "html_block", "attr_list", "prettify", "unescape",
+             "footnote", "amp_substitute", "parser"}
 
 
 def stock_markdown(**kwargs) -> markdown.Markdown:
@@ -330,6 +332,17 @@ def test_without_the_private_methods_the_stock_inline_processor_stays(monkeypatc
     assert type(md.treeprocessors["inline"]) is treeprocessors.InlineProcessor
 
 
+def test_stand_ins_whose_placeholders_or_regex_changed_stay_stock(monkeypatch):
+    """The postprocessor stand-ins skip text without an STX because every placeholder they replace holds
+    one; unescape's, text without an STX because its regex needs one."""
+    monkeypatch.setattr(footnotes, "NBSP_PLACEHOLDER", "&nbsp-placeholder;")
+    monkeypatch.setattr(util, "AMP_SUBSTITUTE", "&amp-substitute;")
+    monkeypatch.setattr(treeprocessors.UnescapeTreeprocessor, "RE", re.compile(r"&#(\d+);"))
+    md = stock_markdown()
+    assert set(fastmarkdown.install(md)) == STAND_INS - {"footnote", "amp_substitute", "unescape"}
+    assert type(md.postprocessors["footnote"]) is footnotes.FootnotePostprocessor
+
+
 def test_a_processor_some_extension_replaced_is_left_alone():
     md = stock_markdown()
 
@@ -453,3 +466,29 @@ def test_a_parser_of_another_class_is_left_alone():
     md.parser.__class__ = OtherParser
     assert "parser" not in fastmarkdown.install(md)
     assert type(md.parser) is OtherParser
+
+
+class BlockEm(markdown.Markdown):
+    """is_block_level overridden, and counting its calls: prettify must ask it as often as stock does, not
+    remember answers, which may change."""
+
+    calls = 0
+
+    def is_block_level(self, tag):
+        self.calls += 1
+        return tag == "em" or super().is_block_level(tag)
+
+
+def test_prettify_asks_an_overridden_is_block_level_as_often_as_stock():
+    fast, stock = BlockEm(extensions=["extra", "sane_lists"]), BlockEm(extensions=["extra", "sane_lists"])
+    assert "prettify" in fastmarkdown.install(fast)
+    asked = {}
+    for md in (fast, stock):  # count the calls prettify makes
+        def run(root, md=md, prettify=md.treeprocessors["prettify"].run):
+            before = md.calls
+            prettify(root)
+            asked[md] = md.calls - before
+        md.treeprocessors["prettify"].run = run
+    for body in ("a *em*", "*em* text\n\n* a *b*", "a\n\n> *q*"):
+        assert fast.reset().convert(body) == stock.reset().convert(body)
+        assert asked[fast] == asked[stock] > 0
