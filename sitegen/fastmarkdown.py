@@ -5,22 +5,29 @@ change the output of a typical article:
 
 - the `inline` treeprocessor tries every inline pattern on every text node (about 290 tries per
   article) though most cannot match: no link without a '[', no entity without a '&';
+- the block parser tries every block processor on every block (about 15 for a plain paragraph), though
+  most can only take a block whose lines start with certain characters: no list without a marker, no
+  quote without a '>', no table without a '|';
 - `normalize_whitespace`, `fenced_code_block` and `html_block` scan the whole text with a regex or an
-  HTML parser, and `attr_list` the whole tree, for what an article without a "\\n ", a fence, a '<' or
-  '&', or a '{' does not have.
+  HTML parser, `attr_list` and `unescape` the whole tree, and the `footnote` and `amp_substitute`
+  postprocessors the whole HTML, for what an article without a "\\n \\n", a fence, a '<' or '&', a '{'
+  or an STX placeholder does not have; `prettify` asks is_block_level() about every element and child.
 
 Each stand-in is the stock class with a cheap test in front that skips exactly the work that could
-find nothing. It goes in only where the Markdown instance has the stock class, under the same name
-and priority, and only on the Markdown releases it was checked against (VERIFIED_VERSIONS): on any
+find nothing (or, for prettify, asks once per tag). It goes in only where the Markdown instance has the
+stock class, under the same name and priority (the block parser: the same object, its class swapped for
+a subclass), and only on the Markdown releases it was checked against (VERIFIED_VERSIONS): on any
 other, the stock processors stay, so a new release makes rendering slower, never different.
 """
 from __future__ import annotations
 
 import re
+from typing import Any, NamedTuple
 
 import markdown
-from markdown import Markdown, inlinepatterns as ip, preprocessors, treeprocessors, util
-from markdown.extensions import attr_list, fenced_code, md_in_html
+from markdown import (Markdown, blockparser, blockprocessors, inlinepatterns as ip, postprocessors, preprocessors,
+                      treeprocessors, util)
+from markdown.extensions import abbr, attr_list, def_list, fenced_code, footnotes, md_in_html, sane_lists, tables
 from markdown.extensions.footnotes import FootnoteInlineProcessor
 
 # Releases whose processors this was read against and tested on (tests/test_markup_fast.py): the
@@ -134,19 +141,31 @@ class FastInlineProcessor(treeprocessors.InlineProcessor):
 
 
 class FastNormalizeWhitespace(preprocessors.NormalizeWhitespace):
-    """Stock run(), copied, but the blank-line regex only runs on text that has what it matches.
+    """Stock run(), each step done only on text that it changes; the same lines.
 
-    `(?<=\\n) +\\n` tests its look-behind at every position (about 55 µs on a 5 kB article) and needs a
-    newline followed by a space, which most articles do not have."""
+    Most articles have no STX, ETX, CR or tab, so nothing for the replaces and expandtabs (each a copy of
+    the text). The blank-line regex `(?<=\\n) +\\n` tests its look-behind at every position (about 55 µs on
+    a 5 kB article) and needs a newline, spaces and a newline: in the text, or at its end once stock has
+    appended "\\n\\n" (the text ends with a space). Without one, appending "\\n\\n" and splitting is splitting
+    and appending two empty lines."""
 
     def run(self, lines: list[str]) -> list[str]:
         source = '\n'.join(lines)
-        source = source.replace(util.STX, "").replace(util.ETX, "")
-        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
-        source = source.expandtabs(self.md.tab_length)
-        if "\n " in source:
-            source = re.sub(r'(?<=\n) +\n', '\n', source)
-        return source.split('\n')
+        if util.STX in source or util.ETX in source:
+            source = source.replace(util.STX, "").replace(util.ETX, "")
+        if "\r" in source:
+            source = source.replace("\r\n", "\n").replace("\r", "\n")
+        if "\t" in source:
+            source = source.expandtabs(self.md.tab_length)
+        if _SPACES_LINE.search(source) or source.endswith(" "):
+            return re.sub(r'(?<=\n) +\n', '\n', source + "\n\n").split('\n')
+        lines = source.split('\n')
+        lines += ("", "")
+        return lines
+
+
+# A line of spaces between two newlines: what the blank-line regex above needs (a literal-led search, fast).
+_SPACES_LINE = re.compile(r"\n +\n")
 
 
 class _SkipWithout:
@@ -157,7 +176,8 @@ class _SkipWithout:
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
-        if not any(need in text for need in self.NEEDS):
+        # A one-character search first: much faster than one for several characters.
+        if not any(need[0] in text and need in text for need in self.NEEDS):
             return text.split("\n")
         return super().run(lines)
 
@@ -187,6 +207,283 @@ class FastAttrListTreeprocessor(attr_list.AttrListTreeprocessor):
         return None
 
 
+class FastPrettifyTreeprocessor(treeprocessors.PrettifyTreeprocessor):
+    """Stock run(), copied, with md.is_block_level(tag) asked once per tag of the tree, not once per element
+    and child (it lowercases the tag and scans the list of some 60 block-level names each time). Only while
+    md's is_block_level is the stock method, which depends on nothing but the tag and that list."""
+
+    def run(self, root) -> None:
+        md = self.md
+        if type(md).is_block_level is not Markdown.is_block_level or "is_block_level" in vars(md):
+            return super().run(root)
+        try:
+            block = {tag: md.is_block_level(tag) for tag in {elem.tag for elem in root.iter()}}
+        except TypeError:  # a tag that cannot be a dict key
+            return super().run(root)
+        _prettify(root, block)
+        # The rest as stock.
+        brs = root.iter('br')
+        for br in brs:
+            if not br.tail or not br.tail.strip():
+                br.tail = '\n'
+            else:
+                br.tail = '\n%s' % br.tail
+        pres = root.iter('pre')
+        for pre in pres:
+            if len(pre) and pre[0].tag == 'code':
+                code = pre[0]
+                if not len(code) and code.text is not None:
+                    code.text = util.AtomicString(code.text.rstrip() + '\n')
+
+
+def _prettify(elem, block: dict) -> None:
+    """PrettifyTreeprocessor._prettifyETree, with block[tag] for md.is_block_level(tag); recursive as stock."""
+    i = "\n"
+    if block[elem.tag] and elem.tag not in ['code', 'pre']:
+        if (not elem.text or not elem.text.strip()) \
+                and len(elem) and block[elem[0].tag]:
+            elem.text = i
+        for e in elem:
+            if block[e.tag]:
+                _prettify(e, block)
+    if not elem.tail or not elem.tail.strip():
+        elem.tail = i
+
+
+class FastUnescapeTreeprocessor(treeprocessors.UnescapeTreeprocessor):
+    """Stock run(), copied, but the regex (STX, digits, ETX) only runs on a string that holds an STX: on an
+    exact str without one, its sub() returns an equal str, and setting an attribute to its value changes
+    nothing. (A str subclass, such as AtomicString, still goes through it: sub() returns a plain str.)"""
+
+    def run(self, root) -> None:
+        stx = util.STX
+        for elem in root.iter():
+            text = elem.text
+            if text and not elem.tag == 'code' and (stx in text or type(text) is not str):
+                elem.text = self.unescape(text)
+            tail = elem.tail
+            if tail and (stx in tail or type(tail) is not str):
+                elem.tail = self.unescape(tail)
+            for key, value in elem.items():
+                if type(value) is str:
+                    if stx in value:
+                        elem.set(key, self.unescape(value))
+                elif value is not None or _UNESCAPE_NONE:
+                    elem.set(key, self.unescape(value))
+
+
+# 3.11.1 and 3.11.2 hand a valueless (None) attribute to the regex too, a TypeError; 3.11.3 leaves it.
+_UNESCAPE_NONE = markdown.__version__ in ("3.11.1", "3.11.2")
+
+
+class _PostSkipWithout:
+    """For a postprocessor whose stock run() only replaces strings each of which holds NEEDS: text without
+    it comes back as it is."""
+
+    NEEDS = util.STX
+
+    def run(self, text: str) -> str:
+        if self.NEEDS not in text:
+            return text
+        return super().run(text)
+
+
+class FastFootnotePostprocessor(_PostSkipWithout, footnotes.FootnotePostprocessor):
+    """Replaces FN_BACKLINK_TEXT and NBSP_PLACEHOLDER, both of which start with STX."""
+
+
+class FastAndSubstitutePostprocessor(_PostSkipWithout, postprocessors.AndSubstitutePostprocessor):
+    """Replaces AMP_SUBSTITUTE, which starts with STX."""
+
+
+# --- The block stage --------------------------------------------------------------------------------------
+# For each block, the stock BlockParser.parseBlocks calls test() (and for some, run()) of every block
+# processor in priority order until one takes it: about 15 tries for a plain paragraph, several of them a
+# regex search of the whole block, a table row split, or a run() that pops the block, searches it and puts it
+# back. Each processor below, known by exact class, its regexes and a tab length of 4, can take a block only
+# where the block starts its lines with certain characters (derived from its test(), and for those whose
+# test() is always True, from the match that their run() needs before it returns anything but False).
+
+
+class Needs(NamedTuple):
+    """What a block must have for a block processor to take it (a necessary condition, not a sufficient
+    one). None: no condition. Character sets hold single characters, "" for "nothing" (an empty block, or
+    no second line), and DIGIT for every character `\\d` matches (str.isdecimal)."""
+
+    first: frozenset[str] | None = None   # block[:1]
+    lead: frozenset[str] | None = None    # the first line's character after at most three spaces
+    line: frozenset[str] | None = None    # that character on some line (the first, or one after a "\n")
+    second: frozenset[str] | None = None  # the second line's first character
+    pipe: bool = False                    # two lines or more, and a '|'
+
+    def allow(self, first: str, lead: str, starts: frozenset[str], second: str, pipe: bool) -> bool:
+        if self.first is not None and not _one_of(first, self.first):
+            return False
+        if self.lead is not None and not _one_of(lead, self.lead):
+            return False
+        if self.line is not None and not any(_one_of(char, self.line) for char in starts):
+            return False
+        if self.second is not None and not _one_of(second, self.second):
+            return False
+        return pipe or not self.pipe
+
+
+DIGIT = "\\d"
+
+
+def _one_of(char: str, chars: frozenset[str]) -> bool:
+    return char in chars or (DIGIT in chars and char.isdecimal())
+
+
+# The character after at most three spaces at the start of each line (a 4th space where there are more).
+LINE_START = re.compile(r'^[ ]{0,3}(.)', re.MULTILINE)
+
+# The regexes, as Python-Markdown 3.11.x compiles them (pattern, flags), that the conditions below were read
+# off: a processor whose regex differs is unknown here, so always tried.
+U, MU = re.UNICODE, re.MULTILINE | re.UNICODE
+HASH_HEADER_RE = r'(?:^|\n)(?P<level>#{1,6})(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)'
+HASH_HEADER_RE_3_11_2 = r'(?:^|\n)(?P<level>#{1,6})(?P<header>(?:\\.|[^\\])*?)#*(?:\n|$)'  # 3.11.1, 3.11.2
+SETEXT_HEADER_RE = r'^.*?\n(?:=+|-+)[ ]*(\n|$)'
+HR_RE = (r'^[ ]{0,3}(?=(?P<atomicgroup>(-+[ ]{0,2}){3,}|(_+[ ]{0,2}){3,}|(\*+[ ]{0,2}){3,}))'
+         r'(?P=atomicgroup)[ ]*$')
+OLIST_RE = r'^[ ]{0,3}\d+\.[ ]+(.*)'
+ULIST_RE = r'^[ ]{0,3}[*+-][ ]+(.*)'
+DEFLIST_RE = r'(^|\n)[ ]{0,3}:[ ]{1,3}(.*?)(\n|$)'
+QUOTE_RE = r'(^|\n)[ ]{0,3}>[ ]?(.*)'
+FOOTNOTE_DEF_RE = r'^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$'
+ABBR_DEF_RE = r'^[*]\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$'
+REFERENCE_RE = r'^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?((["\'])(.*)\4[ ]*|\((.*)\)[ ]*)?$'
+TABLE_CODE_PIPES_RE = r'(?:(\\\\)|(\\`+)|(`+)|(\\\|)|(\|))'
+TABLE_END_BORDER_RE = r'(?<!\\)(?:\\\\)*\|$'
+HTML_PLACEHOLDER_RE = '\x02wzxhzdk:([0-9]+)\x03'
+
+_Regexes = dict[Any, frozenset[tuple[str, int]]]
+
+
+def _known(needs: Needs, *regexes: tuple[Any, str, int]) -> tuple[Needs, _Regexes]:
+    """needs, and for each regex the processor uses (the name of its attribute, or a function that returns
+    it), the (pattern, flags) it may have."""
+    accepted: _Regexes = {}
+    for where, pattern, flags in regexes:
+        accepted[where] = accepted.get(where, frozenset()) | {(pattern, flags)}
+    return needs, accepted
+
+
+KNOWN_BLOCK_PROCESSORS: dict[type, tuple[Needs, _Regexes]] = {
+    # test() is True; run() goes on only where the block starts with an HTML placeholder (STX...).
+    md_in_html.MarkdownInHtmlProcessor: _known(
+        Needs(first=frozenset("\x02")), (lambda: util.HTML_PLACEHOLDER_RE, HTML_PLACEHOLDER_RE, U)),
+    # test(): not block or block.startswith('\n')
+    blockprocessors.EmptyBlockProcessor: _known(Needs(first=frozenset({"", "\n"}))),
+    # test(): block.startswith(' ' * tab_length) and more
+    blockprocessors.ListIndentProcessor: _known(Needs(first=frozenset(" "))),
+    def_list.DefListIndentProcessor: _known(Needs(first=frozenset(" "))),
+    blockprocessors.CodeBlockProcessor: _known(Needs(first=frozenset(" "))),
+    # test() splits the block in lines: one line is no table; a first line without '|' splits into one cell
+    # and has no border (both regexes need a '|'), so is no table either.
+    tables.TableProcessor: _known(
+        Needs(pipe=True), ("RE_CODE_PIPES", TABLE_CODE_PIPES_RE, U), ("RE_END_BORDER", TABLE_END_BORDER_RE, U)),
+    blockprocessors.HashHeaderProcessor: _known(
+        Needs(line=frozenset("#")), ("RE", HASH_HEADER_RE, U), ("RE", HASH_HEADER_RE_3_11_2, U)),
+    # match() at 0: '.' stops at the first "\n", which '=' or '-' must follow.
+    blockprocessors.SetextHeaderProcessor: _known(Needs(second=frozenset("=-")), ("RE", SETEXT_HEADER_RE, MU)),
+    blockprocessors.HRProcessor: _known(Needs(line=frozenset("-_*")), ("SEARCH_RE", HR_RE, MU)),
+    # match() at 0
+    blockprocessors.OListProcessor: _known(Needs(lead=frozenset({DIGIT})), ("RE", OLIST_RE, U)),
+    sane_lists.SaneOListProcessor: _known(Needs(lead=frozenset({DIGIT})), ("RE", OLIST_RE, U)),
+    blockprocessors.UListProcessor: _known(Needs(lead=frozenset("*+-")), ("RE", ULIST_RE, U)),
+    sane_lists.SaneUListProcessor: _known(Needs(lead=frozenset("*+-")), ("RE", ULIST_RE, U)),
+    def_list.DefListProcessor: _known(Needs(line=frozenset(":")), ("RE", DEFLIST_RE, U)),
+    blockprocessors.BlockQuoteProcessor: _known(Needs(line=frozenset(">")), ("RE", QUOTE_RE, U)),
+    # test() is True; run() returns False, the block put back, where its regex finds nothing.
+    footnotes.FootnoteBlockProcessor: _known(Needs(line=frozenset("[")), ("RE", FOOTNOTE_DEF_RE, MU)),
+    abbr.AbbrBlockprocessor: _known(Needs(line=frozenset("*")), ("RE", ABBR_DEF_RE, MU)),
+    blockprocessors.ReferenceProcessor: _known(Needs(line=frozenset("[")), ("RE", REFERENCE_RE, MU)),
+    # Takes every block.
+    blockprocessors.ParagraphProcessor: _known(Needs()),
+}
+
+
+def block_needs(processor: object) -> Needs | None:
+    """What a block needs for this block processor to take it, or None: always try it. Known only by exact
+    class, regexes and a tab length of 4."""
+    known = KNOWN_BLOCK_PROCESSORS.get(type(processor))
+    if known is None or getattr(processor, "tab_length", None) != 4:
+        return None
+    needs, regexes = known
+    for where, accepted in regexes.items():
+        regex = getattr(processor, where, None) if isinstance(where, str) else where()
+        if (getattr(regex, "pattern", None), getattr(regex, "flags", None)) not in accepted:
+            return None
+    return needs
+
+
+class FastBlockParser(blockparser.BlockParser):
+    """The stock block parser, whose loop skips the block processors that cannot take a block.
+
+    Skipping a processor is what the stock loop does after its test() is False, or its run() returns False
+    with the blocks as they were: go on to the next one. The processors come from a plain list taken once per
+    parseBlocks() call (stock: once per block), checked against the Registry then; the ones to try for a block
+    of one line depend only on its first characters, so are kept by those.
+    """
+
+    _processors: list | None = None
+
+    def _snapshot(self, processors: list) -> None:
+        self._processors = processors
+        self._needs = [block_needs(p) for p in processors]
+        self._chosen: dict[tuple, list[tuple[int, Any]]] = {}
+
+    def _candidates(self, block: str) -> list[tuple[int, Any]]:
+        """(position, processor) of the processors that may take this block, in order; kept by what they
+        were chosen on: for a block of one line, its first character and the one after up to 3 spaces."""
+        first = block[:1]
+        if first == " ":
+            match = LINE_START.match(block)
+            lead = match.group(1) if match else ""
+        else:
+            lead = first
+        if "\n" not in block:
+            key: tuple = (first, lead)
+            chosen = self._chosen.get(key)
+            if chosen is None:
+                chosen = self._choose(key, first, lead, frozenset((lead,)), "", False)
+            return chosen
+        cut = block.index("\n")
+        starts, second, pipe = frozenset(LINE_START.findall(block)), block[cut + 1:cut + 2], "|" in block
+        key = (first, lead, starts, second, pipe)
+        chosen = self._chosen.get(key)
+        if chosen is None:
+            chosen = self._choose(key, first, lead, starts, second, pipe)
+        return chosen
+
+    def _choose(self, key: tuple, *block_facts) -> list[tuple[int, Any]]:
+        if len(self._chosen) >= 1000:
+            self._chosen.clear()
+        chosen = self._chosen[key] = [(i, p) for i, (p, needs) in enumerate(zip(self._processors, self._needs))
+                                      if needs is None or needs.allow(*block_facts)]
+        return chosen
+
+    def parseBlocks(self, parent, blocks: list[str]) -> None:
+        processors = list(self.blockprocessors)
+        if processors != self._processors:
+            self._snapshot(processors)
+        while blocks:
+            block = blocks[0]
+            processors = self._processors  # what the candidates are chosen from (a nested call may take another)
+            for position, processor in self._candidates(block):
+                if processor.test(parent, block):
+                    if processor.run(parent, blocks) is not False:
+                        break
+                    if not blocks or blocks[0] is not block:
+                        # A processor gave up after changing the blocks: go on as stock, with every one after it.
+                        for processor in processors[position + 1:]:
+                            if processor.test(parent, blocks[0]):
+                                if processor.run(parent, blocks) is not False:
+                                    break
+                        break
+
+
 # (registry, name, the stock class that must be there, stand-in, how to make one from the stock instance)
 _STAND_INS = (
     ("treeprocessors", "inline", treeprocessors.InlineProcessor, FastInlineProcessor,
@@ -199,7 +496,23 @@ _STAND_INS = (
      lambda md, old: FastHtmlBlockPreprocessor(md)),
     ("treeprocessors", "attr_list", attr_list.AttrListTreeprocessor, FastAttrListTreeprocessor,
      lambda md, old: FastAttrListTreeprocessor(md)),
+    ("treeprocessors", "prettify", treeprocessors.PrettifyTreeprocessor, FastPrettifyTreeprocessor,
+     lambda md, old: FastPrettifyTreeprocessor(md)),
+    ("treeprocessors", "unescape", treeprocessors.UnescapeTreeprocessor, FastUnescapeTreeprocessor,
+     lambda md, old: FastUnescapeTreeprocessor(md) if old.RE.pattern == UNESCAPE_RE else None),
+    ("postprocessors", "footnote", footnotes.FootnotePostprocessor, FastFootnotePostprocessor,
+     lambda md, old: FastFootnotePostprocessor(old.footnotes)
+     if _all_hold(util.STX, footnotes.FN_BACKLINK_TEXT, footnotes.NBSP_PLACEHOLDER) else None),
+    ("postprocessors", "amp_substitute", postprocessors.AndSubstitutePostprocessor, FastAndSubstitutePostprocessor,
+     lambda md, old: FastAndSubstitutePostprocessor(md) if _all_hold(util.STX, util.AMP_SUBSTITUTE) else None),
 )
+UNESCAPE_RE = '\x02(\\d+)\x03'
+
+
+def _all_hold(needle: str, *placeholders: str) -> bool:
+    return all(needle in placeholder for placeholder in placeholders)
+
+
 # The stock private methods FastInlineProcessor relies on.
 _PRIVATE = ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern")
 
@@ -221,6 +534,13 @@ def install(md: Markdown) -> list[str]:
         priority = next((item.priority for item in getattr(registry, "_priority", ()) if item.name == name), None)
         if priority is None:
             continue
-        registry.register(make(md, registry[name]), name, priority)
+        made = make(md, registry[name])
+        if made is None:
+            continue  # what the stand-in relies on is not as it was read: keep stock
+        registry.register(made, name, priority)
         replaced.append(name)
+    # The block parser: block processors hold it (self.parser), so it stays the same object, of the subclass.
+    if type(md.parser) is blockparser.BlockParser:
+        md.parser.__class__ = FastBlockParser
+        replaced.append("parser")
     return replaced

@@ -6,20 +6,24 @@ stock processors, where they cannot be sure.
 from __future__ import annotations
 
 import random
+import re
+import xml.etree.ElementTree as etree
 from pathlib import Path
 
 import markdown
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from markdown import inlinepatterns as ip, treeprocessors
+from markdown import blockparser, blockprocessors, inlinepatterns as ip, treeprocessors, util
+from markdown.extensions import footnotes
 
 from sitegen import fastmarkdown, markup
 from sitegen.config import Config
 from sitegen.content import parse_article
 
 REPO = Path(__file__).resolve().parent.parent
-STAND_INS = {"inline", "normalize_whitespace", "fenced_code_block", "html_block", "attr_list"}
+STAND_INS = {"inline", "normalize_whitespace", "fenced_code_block", "html_block", "attr_list", "prettify", "unescape",
+             "footnote", "amp_substitute", "parser"}
 
 
 def stock_markdown(**kwargs) -> markdown.Markdown:
@@ -46,6 +50,10 @@ def test_sitegen_renders_with_every_stand_in_on_the_pinned_markdown():
             [item.name for item in sorted(getattr(STOCK, registry)._priority, key=lambda i: -i.priority)]
     # Every pattern of extra + sane_lists is known, so none is tried on text it cannot match.
     assert None not in md.treeprocessors["inline"]._triggers
+    # So is every block processor, and the parser is the same object, of the faster class.
+    assert type(md.parser) is fastmarkdown.FastBlockParser
+    assert all(fastmarkdown.block_needs(p) is not None for p in md.parser.blockprocessors)
+    assert all(p.parser is md.parser for p in md.parser.blockprocessors)
 
 
 @pytest.mark.parametrize("path", sorted((REPO / "content").glob("*.md")), ids=lambda p: p.name[:40])
@@ -134,6 +142,91 @@ def test_tricky_inputs(body):
     assert_same_html(body)
 
 
+# Blocks for each block processor, and blocks that come close to one: the block parser's stand-in must pick
+# the same processor for each as stock.
+TRICKY_BLOCKS = [
+    # tables
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "a | b\n--|--\n1 | 2",
+    "| a |\n| --- |\n| 1 |",
+    "| a\n|---\n| 1",
+    "a |\n--- |\nb |",
+    "| a | b |\n|---|---|",
+    "| a | b |\n| c | d |",
+    "a | b\nnot a separator",
+    "a\n| b | c |\n|---|---|",
+    "`a | b` | c\n--- | ---",
+    "`a | b`\n---",
+    "a \\| b\n--- | ---",
+    "| a | b |\n|:--|--:|\n|:-:|",
+    "|\n|",
+    "||\n||",
+    "| a | b |",
+    # ATX and setext headers
+    "# h1\n## h2 ##\n###### h6\n####### h7",
+    "#no space\n#\n##",
+    "para\n# header inside\nmore",
+    "  # indented two\n    # indented four",
+    "a # not a header\n\\# escaped",
+    "Title\n=====",
+    "Title\n---",
+    "Title\n=\nafter",
+    "Title\n- not a list?",
+    "Title\n===  \nmore text",
+    "Title\n== =",
+    "two\nlines\n---",
+    "Title\n ---",
+    "\n---",
+    # horizontal rules
+    "---", "***", "___", "- - -", "* * *", "_ _ _", " ---", "   ***", "    ---", "--", "**", "-- -",
+    "---- --", "-_-", "*-*", "text\n\n***\nafter", "before\n___\nafter", "a\n* * *\nb", "--- x",
+    # lists, sane and nested
+    "* a\n* b\n* c", "- a\n+ b\n* c", "1. a\n2. b\n10. c", "3. three\n4. four", "1) not\n2) sane",
+    "* a\n1. b", "1. a\n* b", "* a\n\n* b\n\n    para in b", "* a\n    * b\n        * c",
+    "1. a\n    1. b\n    2. c\n2. d", "* a\nlazy continuation\n* b", "*not a list", "-not a list",
+    "+ plus", "   * three spaces", "    * four spaces", "* * nested on one line", "1.no space", "1.",
+    "12345678901. big", "   1. three spaces", " 2. one space", "2024. A year", "1.5 percent rose", "0. zero", "٣. arabic-indic three",
+    "１. fullwidth one", "* item\n\n  para two spaces", "- [ ] task\n- [x] done",
+    "* a\n\n\n* b", "* # header in item\nafter", "1. a\n\n    code?\n\n2. b",
+    # definition lists
+    "Term\n: def", "Term\n:   def\n\n    more def", "Term\n: def 1\n: def 2", ": no term",
+    "Term one\nTerm two\n: def", "Term\n\n: def after blank", "Term\n:not a def", "a: b\nc: d",
+    "Term\n   :  def three spaces",
+    # footnote, abbreviation and reference definitions
+    "x[^1]\n\n[^1]: note", "x[^a] y[^b]\n\n[^a]: one\n[^b]: two\n    continued", "[^n]:",
+    "x[^1]\n\n   [^1]: indented 3", "x[^1]\n\n    [^1]: indented 4", "para\n[^1]: after para",
+    "*[HTML]: Hyper Text\n*[CSS]: Style\n\nHTML and CSS", "*[X]:\n\nX", "para\n*[AB]: Alpha Beta\nAB",
+    "[r]: http://x\n[s]: http://y 'T'\n\n[r] [s]", "[r]:\n  http://x\n  \"title\"\n\n[r]",
+    "   [r]: /three\n\n[r]", "    [r]: /four\n\n[r]", "text\n[r]: /mid\ntext\n\n[r]", "[not]: a def? [x]",
+    # quotes
+    "> q", "> a\nlazy\n> b", "> > nested\n> back", ">no space", "   > three spaces", "    > code",
+    "para\n> quote after para", "> * list in quote\n> * two", "> # header\n> text", ">",
+    # code blocks
+    "    code\n    more", "    code\n\n\n\n    after two blank lines", "    code\n\n\n\n\n\n    three", "    code\n\n    after blank", "    code\nnot code", "\tcode with tab",
+    "para\n    not code (lazy)", "* a\n\n        code in item",
+    # blocks starting with other characters
+    "(parenthesis) and more", "\"quoted\" text", "“curly” text", "— dash", "…", "¡Hola!", "Ünïcödé",
+    "😀 emoji", "\u00a0non-breaking space", "\u2028line separator", "\x0bvertical tab", "\x0cform feed",
+    "a\r\n---", "[link](u) first", "![img](i) first", "<b>html</b> first", "&amp; first", "`code` first",
+    "\\* escaped", "{: .attr}", "~~~ tilde", "~ one tilde", "= equals", "== two", "| pipe only", ": colon",
+    "^ caret", "@ at", "% percent",
+    # escapes that reach attributes and text as placeholders, for unescape
+    "[a\\*b](http://x/\\_y \"t\\*t\")", "![al\\*t](i.png \"\\_\")", "<me@example.com> \\<",
+    # several blocks
+    "para\n\n# h\n\n* a\n* b\n\n> q\n\n---\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nTerm\n: def",
+]
+
+
+@pytest.mark.parametrize("body", TRICKY_BLOCKS)
+def test_tricky_blocks(body):
+    assert_same_html(body)
+    # The same inside a list item, a quote and after a paragraph: other parents and parser states.
+    indented = "\n".join("    " + line for line in body.split("\n"))
+    assert_same_html("* item\n\n" + indented)
+    assert_same_html("\n".join("> " + line for line in body.split("\n")))
+    assert_same_html("para\n" + body)
+
+
 # Pieces of article bodies, mixed at random into a few hundred bodies below.
 SENTENCES = [
     "Officials in Kyiv said that {n} countries had joined the plan, according to Reuters.",
@@ -204,6 +297,23 @@ def test_same_html_as_stock_on_markdown_punctuation(body):
     assert_same_html(body)
 
 
+# Characters and pieces that start or make blocks.
+BLOCK_CHARACTERS = "\n\n\n    |:#=->*+_.)[]^`~!\\\t0123456789٣abcZé "
+BLOCK_PIECES = ["\n", "\n\n", "\n    ", "\n  ", "    ", "1. ", "2) ", "* ", "- ", "+ ", "> ", "# ", "## ", "---",
+                "***", "___", "===", "| a | b |", "|---|---|", "| ", ": ", ":   ", "[^1]: ", "[^1]", "*[HTML]: ",
+                "HTML", "[r]: /u", "[r]", "Term", "word", "\x02", "\x03", "\x02wzxhzdk:0\x03", "<div>", "</div>"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(BLOCK_PIECES) | st.sampled_from(BLOCK_CHARACTERS), max_size=40).map("".join)
+       | st.text(alphabet=BLOCK_CHARACTERS, max_size=60))
+@example("a\n- b")
+@example("| a\n|-")
+@example("٣. x")
+def test_same_html_as_stock_on_block_syntax(body):
+    assert_same_html(body)
+
+
 # --- where the stand-ins step aside --------------------------------------------------------------------
 
 
@@ -212,6 +322,7 @@ def test_an_unverified_markdown_release_keeps_every_stock_processor(monkeypatch)
     md = stock_markdown()
     assert fastmarkdown.install(md) == []
     assert type(md.treeprocessors["inline"]) is treeprocessors.InlineProcessor
+    assert type(md.parser) is blockparser.BlockParser
 
 
 def test_without_the_private_methods_the_stock_inline_processor_stays(monkeypatch):
@@ -219,6 +330,17 @@ def test_without_the_private_methods_the_stock_inline_processor_stays(monkeypatc
     md = stock_markdown()
     assert set(fastmarkdown.install(md)) == STAND_INS - {"inline"}
     assert type(md.treeprocessors["inline"]) is treeprocessors.InlineProcessor
+
+
+def test_stand_ins_whose_placeholders_or_regex_changed_stay_stock(monkeypatch):
+    """The postprocessor stand-ins skip text without an STX because every placeholder they replace holds
+    one; unescape's, text without an STX because its regex needs one."""
+    monkeypatch.setattr(footnotes, "NBSP_PLACEHOLDER", "&nbsp-placeholder;")
+    monkeypatch.setattr(util, "AMP_SUBSTITUTE", "&amp-substitute;")
+    monkeypatch.setattr(treeprocessors.UnescapeTreeprocessor, "RE", re.compile(r"&#(\d+);"))
+    md = stock_markdown()
+    assert set(fastmarkdown.install(md)) == STAND_INS - {"footnote", "amp_substitute", "unescape"}
+    assert type(md.postprocessors["footnote"]) is footnotes.FootnotePostprocessor
 
 
 def test_a_processor_some_extension_replaced_is_left_alone():
@@ -258,3 +380,115 @@ def test_unknown_patterns_are_always_tried_even_when_registered_after_install():
     for text in (body, "no trigger of any known pattern ~~here~~", "~~a *b* c~~"):
         assert fast.reset().convert(text) == stock.reset().convert(text)
         assert "<del>" in fast.reset().convert(text)
+
+
+def test_quotes_nested_up_to_the_recursion_limit_give_stock_html():
+    """Stock stops nesting quotes near the recursion limit (util.nearing_recursion_limit counts frames): the
+    stand-in's loop must nest as deep, frame for frame."""
+    for depth in (200, 330, 400):
+        assert_same_html(">" * depth + " x")
+
+
+# --- the block parser's stand-in: unknown processors, a processor that changes a block, other settings -------
+
+
+class NoteProcessor(blockprocessors.BlockProcessor):
+    """A block processor fastmarkdown does not know: '!!! text' -> <aside>."""
+
+    def test(self, parent, block):
+        return block.startswith("!!! ")
+
+    def run(self, parent, blocks):
+        etree.SubElement(parent, "aside").text = blocks.pop(0)[4:]
+
+
+class RewritingProcessor(blockprocessors.BlockProcessor):
+    """Turns a block starting with '%' into a header, then declines it: stock tries the processors after it
+    on the changed block."""
+
+    def test(self, parent, block):
+        return block.startswith("%")
+
+    def run(self, parent, blocks):
+        blocks[0] = "# " + blocks[0][1:]
+        return False
+
+
+class ShoutingParagraph(blockprocessors.ParagraphProcessor):
+    """A subclass of a known processor, which may take other blocks."""
+
+
+def test_unknown_block_processors_are_always_tried_even_when_registered_after_install():
+    md = stock_markdown()
+    assert fastmarkdown.block_needs(NoteProcessor(md.parser)) is None
+    assert fastmarkdown.block_needs(ShoutingParagraph(md.parser)) is None
+    changed = blockprocessors.HashHeaderProcessor(md.parser)
+    assert fastmarkdown.block_needs(changed) is not None
+    changed.RE = re.compile(r"(?:^|\n)(?P<level>=)(?P<header>.*)")
+    assert fastmarkdown.block_needs(changed) is None
+
+    fast, stock = stock_markdown(), stock_markdown()
+    fastmarkdown.install(fast)
+    body = "!!! a note\n\n%a header\n\nplain %x !!! y\n\n* !!! in a list\n\n> %in a quote"
+    assert fast.convert(body) == stock.convert(body)  # before: the parser has its snapshot
+    for md in (fast, stock):
+        md.parser.blockprocessors.register(NoteProcessor(md.parser), "note", 95)
+        md.parser.blockprocessors.register(RewritingProcessor(md.parser), "rewrite", 96)
+    html = fast.reset().convert(body)
+    assert html == stock.reset().convert(body)
+    assert "<aside>a note</aside>" in html and "<h1>a header</h1>" in html
+    for text in TRICKY_BLOCKS[:40]:
+        assert fast.reset().convert(text) == stock.reset().convert(text)
+
+
+def test_other_tab_lengths_and_extensions_give_stock_html():
+    """With another tab length every block processor is unknown, so always tried; without extensions the
+    stock list processors are known too."""
+    for kwargs in ({"tab_length": 2}, {"tab_length": 8}):
+        fast, stock = stock_markdown(**kwargs), stock_markdown(**kwargs)
+        fastmarkdown.install(fast)
+        fast.convert("x")
+        assert all(needs is None for needs in fast.parser._needs)
+        for body in TRICKY_BLOCKS:
+            assert fast.reset().convert(body) == stock.reset().convert(body), (kwargs, body)
+    fast, stock = markdown.Markdown(), markdown.Markdown()
+    assert "parser" in fastmarkdown.install(fast)
+    for body in TRICKY_BLOCKS + TRICKY:
+        assert fast.reset().convert(body) == stock.reset().convert(body), body
+
+
+def test_a_parser_of_another_class_is_left_alone():
+    md = stock_markdown()
+
+    class OtherParser(blockparser.BlockParser):
+        pass
+
+    md.parser.__class__ = OtherParser
+    assert "parser" not in fastmarkdown.install(md)
+    assert type(md.parser) is OtherParser
+
+
+class BlockEm(markdown.Markdown):
+    """is_block_level overridden, and counting its calls: prettify must ask it as often as stock does, not
+    remember answers, which may change."""
+
+    calls = 0
+
+    def is_block_level(self, tag):
+        self.calls += 1
+        return tag == "em" or super().is_block_level(tag)
+
+
+def test_prettify_asks_an_overridden_is_block_level_as_often_as_stock():
+    fast, stock = BlockEm(extensions=["extra", "sane_lists"]), BlockEm(extensions=["extra", "sane_lists"])
+    assert "prettify" in fastmarkdown.install(fast)
+    asked = {}
+    for md in (fast, stock):  # count the calls prettify makes
+        def run(root, md=md, prettify=md.treeprocessors["prettify"].run):
+            before = md.calls
+            prettify(root)
+            asked[md] = md.calls - before
+        md.treeprocessors["prettify"].run = run
+    for body in ("a *em*", "*em* text\n\n* a *b*", "a\n\n> *q*"):
+        assert fast.reset().convert(body) == stock.reset().convert(body)
+        assert asked[fast] == asked[stock] > 0
