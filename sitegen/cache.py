@@ -26,14 +26,18 @@ CREATE TABLE IF NOT EXISTS markup (key TEXT PRIMARY KEY, html TEXT, summary TEXT
 CREATE TABLE IF NOT EXISTS routes (key TEXT PRIMARY KEY, sha TEXT);
 CREATE TABLE IF NOT EXISTS manifest (output TEXT, rel TEXT, size INTEGER, mtime INTEGER, sha TEXT,
                                      PRIMARY KEY (output, rel));
-CREATE TABLE IF NOT EXISTS plan_files (output TEXT, file TEXT, file_key TEXT, shape TEXT, routes TEXT,
-                                       PRIMARY KEY (output, file));
-CREATE TABLE IF NOT EXISTS plan_routes (output TEXT, rel TEXT, key TEXT, blob BLOB, PRIMARY KEY (output, rel));
+-- The saved plan, narrow tables apart from wide ones: a build by the plan reads every row of the
+-- first two, and only a few of the others.
+CREATE TABLE IF NOT EXISTS plan_files (output TEXT, file TEXT, file_key TEXT, shape TEXT, PRIMARY KEY (output, file));
+CREATE TABLE IF NOT EXISTS plan_routes (output TEXT, rel TEXT, key TEXT, PRIMARY KEY (output, rel));
+CREATE TABLE IF NOT EXISTS plan_shows (output TEXT, file TEXT, routes TEXT, PRIMARY KEY (output, file));
+CREATE TABLE IF NOT EXISTS plan_pickles (output TEXT, rel TEXT, blob BLOB, PRIMARY KEY (output, rel));
 CREATE TABLE IF NOT EXISTS plan_shared (output TEXT, id TEXT, blob BLOB, PRIMARY KEY (output, id));
 """
-_TABLES = ("parsed", "markup", "routes", "manifest", "plan_files", "plan_routes", "plan_shared")
+_PLAN_TABLES = ("plan_files", "plan_routes", "plan_shows", "plan_pickles", "plan_shared")
+_TABLES = ("parsed", "markup", "routes", "manifest", *_PLAN_TABLES)
 # Pickled articles are positional (content.Article.__reduce__): a change of fields is a new format.
-_FORMAT = f"sitegen {__version__} cache 7 {','.join(ARTICLE_FIELDS)}"
+_FORMAT = f"sitegen {__version__} cache 8 {','.join(ARTICLE_FIELDS)}"
 
 
 class BuildCache:
@@ -156,6 +160,10 @@ class BuildCache:
         rows = self.db.execute("SELECT rel, size, mtime, sha FROM manifest WHERE output=?", (str(output),))
         return {rel: (size, mtime, sha) for rel, size, mtime, sha in rows}
 
+    def manifest_stamps(self, output: Path) -> Iterator[tuple[str, int, int]]:
+        """(rel, size, mtime) of each file in the manifest, as a cursor (nothing held in memory)."""
+        return self.db.execute("SELECT rel, size, mtime FROM manifest WHERE output=?", (str(output),))
+
     def manifest_size(self, output: Path) -> int:
         return self.db.execute("SELECT count(*) FROM manifest WHERE output=?", (str(output),)).fetchone()[0]
 
@@ -175,30 +183,35 @@ class BuildCache:
         return dict(self.db.execute("SELECT file, file_key FROM plan_files WHERE output=?", (str(output),)))
 
     def plan_file_shapes(self, output: Path, files: Iterable[str]) -> dict[str, tuple[str, str]]:
-        """file -> (shape, routes joined by newlines)."""
-        rows = self._rows_in("plan_files", "file", "shape, routes", files, output)
-        return {file: (shape, routes) for file, shape, routes in rows}
+        """file -> (shape, the routes that show it, joined by newlines)."""
+        files = list(files)
+        shows = dict(self._rows_in("plan_shows", "file", "routes", files, output))
+        return {file: (shape, shows.get(file, "")) for file, shape in self._rows_in("plan_files", "file", "shape",
+                                                                                  files, output)}
 
     def plan_route_keys(self, output: Path) -> dict[str, str]:
         return dict(self.db.execute("SELECT rel, key FROM plan_routes WHERE output=?", (str(output),)))
 
     def plan_route_blobs(self, output: Path, rels: Iterable[str]) -> dict[str, bytes]:
-        return dict(self._rows_in("plan_routes", "rel", "blob", rels, output))
+        return dict(self._rows_in("plan_pickles", "rel", "blob", rels, output))
 
     def plan_shared_blobs(self, output: Path, ids: Iterable[str]) -> dict[str, bytes]:
         return dict(self._rows_in("plan_shared", "id", "blob", ids, output))
 
-    def save_plan(self, output: Path, files: Iterable[tuple[str, str, str, str]],
-                  routes: Iterable[tuple[str, str, bytes]], shared: Iterable[tuple[str, bytes]],
+    def save_plan(self, output: Path, files: Iterable[tuple[str, str, str]], shows: Iterable[tuple[str, str]],
+                  keys: dict[str, str], pickles: Iterable[tuple[str, bytes]], shared: Iterable[tuple[str, bytes]],
                   gone: Iterable[str]) -> None:
-        """All files and shared rows anew; the routes given replace theirs, those gone are dropped."""
+        """Files, what they show, route keys and shared pickles anew; the route pickles given replace
+        theirs, those of routes gone are dropped, the others stay."""
         where = str(output)
         with self._transaction() as db:
-            for table in ("plan_files", "plan_shared"):
+            for table in ("plan_files", "plan_routes", "plan_shows", "plan_shared"):
                 db.execute(f"DELETE FROM {table} WHERE output=?", (where,))
-            db.executemany("DELETE FROM plan_routes WHERE output=? AND rel=?", ((where, rel) for rel in gone))
-            db.executemany("INSERT INTO plan_files VALUES (?, ?, ?, ?, ?)", ((where, *row) for row in files))
-            db.executemany("INSERT OR REPLACE INTO plan_routes VALUES (?, ?, ?, ?)", ((where, *row) for row in routes))
+            db.executemany("DELETE FROM plan_pickles WHERE output=? AND rel=?", ((where, rel) for rel in gone))
+            db.executemany("INSERT INTO plan_files VALUES (?, ?, ?, ?)", ((where, *row) for row in files))
+            db.executemany("INSERT INTO plan_shows VALUES (?, ?, ?)", ((where, *row) for row in shows))
+            db.executemany("INSERT INTO plan_routes VALUES (?, ?, ?)", ((where, *row) for row in keys.items()))
+            db.executemany("INSERT OR REPLACE INTO plan_pickles VALUES (?, ?, ?)", ((where, *row) for row in pickles))
             db.executemany("INSERT INTO plan_shared VALUES (?, ?, ?)", ((where, *row) for row in shared))
 
     def update_plan(self, output: Path, files: dict[str, str], keys: dict[str, str]) -> None:
@@ -212,7 +225,7 @@ class BuildCache:
 
     def forget_plan_rows(self, output: Path) -> None:
         with self._transaction() as db:
-            for table in ("plan_files", "plan_routes", "plan_shared"):
+            for table in _PLAN_TABLES:
                 db.execute(f"DELETE FROM {table} WHERE output=?", (str(output),))
 
     def _blobs(self, table: str, column: str, keys: Iterable[str], value: str = "blob") -> dict[str, bytes]:

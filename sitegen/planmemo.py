@@ -102,25 +102,27 @@ def save_plan(cache: BuildCache, output: Path, frame: str, until: dt.datetime | 
     for rel, paths in shown.items():
         for path in dict.fromkeys(paths):
             showing.setdefault(path, []).append(rel)
-    file_rows = ((file, key, article_shape(article), "\n".join(showing.get(article.path, ())))
-                 for file, key, article in files if article is not None)
+    articles = [(file, key, article) for file, key, article in files if article is not None]
     shared: dict[str, Term | Archive] = {}
     # A route whose key is the one saved has the same pickle: its key describes every article it refers
     # to (by a digest of path and text) and every term and archive (by name, saved anew each time), so
-    # only new and changed routes are pickled. Generators, so that the pickles go to SQLite one by one;
-    # the terms and archives after the routes, whose pickling finds them.
+    # only new and changed routes are pickled. Generators, so that rows go to SQLite one by one; the
+    # terms and archives after the routes, whose pickling finds them.
     saved = cache.plan_route_keys(output)
-    route_rows = ((route.output, keys[route.output], _dumps(route, shared)) for route in routes
-                  if saved.get(route.output) != keys[route.output])
+    pickles = ((route.output, _dumps(route, shared)) for route in routes
+               if saved.get(route.output) != keys[route.output])
 
     def shared_rows():
         for pid, obj in list(shared.items()):
             yield pid, _dumps(tuple(getattr(obj, f.name) for f in fields(obj)), shared)
 
-    cache.save_plan(output, file_rows, route_rows, shared_rows(), gone=[rel for rel in saved if rel not in keys])
+    cache.save_plan(output, ((file, key, article_shape(article)) for file, key, article in articles),
+                    ((file, "\n".join(showing.get(article.path, ()))) for file, _, article in articles),
+                    {route.output: keys[route.output] for route in routes}, pickles, shared_rows(),
+                    gone=[rel for rel in saved if rel not in keys])
     # The record last: it is what makes the rows above count.
-    cache.set_meta(_META + str(output), json.dumps({"frame": frame, "until": until.isoformat() if until else "",
-                                      "skipped": skipped}))
+    record = {"frame": frame, "until": until.isoformat() if until else "", "skipped": skipped}
+    cache.set_meta(_META + str(output), json.dumps(record))
 
 
 class PlanReader:

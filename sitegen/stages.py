@@ -59,7 +59,8 @@ def run_stages(site_dir: Path, content: list[ContentFile], unreadable: list[Prob
     result = _plan_and_build(site_dir, content, unreadable, output, options, cache, config, config_key, site_key,
                              statics, frame)
     if tried is not None:  # what the attempt to follow the plan parsed is in the memo now, but was done now
-        result.update(parsed=result["parsed"] + tried.parsed, markup_rendered=result["markup_rendered"] + tried.rendered)
+        result.update(parsed=result["parsed"] + tried.parsed,
+                      markup_rendered=result["markup_rendered"] + tried.rendered)
     return result
 
 
@@ -106,7 +107,7 @@ def _follow_plan(plan: SavedPlan, site_dir: Path, content: list[ContentFile], ou
     changed = [f for f in content if plan.files[f.path] != file_key(f, config_key)]
     loaded = load_changed(site_dir, changed, [plan.files[f.path] for f in changed], config, cache, config_key)
     manifest = cache.manifest(output)
-    if loaded.problems or not output_intact(output, manifest):
+    if loaded.problems or not output_intact(output, ((rel, size, mtime) for rel, (size, mtime, _) in manifest.items())):
         return None, loaded
     planned = cache.plan_file_shapes(output, (f.path for f in changed))
     fresh = {}

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Iterable
 
 from sitegen import __version__
 from sitegen.cache import BuildCache
@@ -53,21 +54,22 @@ def output_is_current(cache: BuildCache, output: Path, state: str, now: dt.datet
     record = json.loads(saved)
     if record["state"] != state or (record["until"] and now.astimezone(dt.timezone.utc).isoformat() >= record["until"]):
         return None
-    return tuple(record["notes"]) if output_intact(output, cache.manifest(output)) else None
+    return tuple(record["notes"]) if output_intact(output, cache.manifest_stamps(output)) else None
 
 
-def output_intact(output: Path, manifest: dict[str, tuple[int, int, str]]) -> bool:
-    """True when every file the manifest lists is in the output with the size and time sitegen left it with."""
-    if not manifest:
-        return False
-    for rel, (size, mtime, _) in manifest.items():
+def output_intact(output: Path, stamps: Iterable[tuple[str, int, int]]) -> bool:
+    """True when the manifest (rel, size, mtime rows) lists files and every one is in the output with the
+    size and time sitegen left it with."""
+    listed = False
+    for rel, size, mtime in stamps:
         try:
             stat = os.stat(f"{output}/{rel}")
         except OSError:
             return False
-        if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
+        if stat.st_size != size or stat.st_mtime_ns != mtime:
             return False
-    return True
+        listed = True
+    return listed
 
 
 def remember_state(cache: BuildCache, output: Path, state: str, until: dt.datetime | None,

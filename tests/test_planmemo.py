@@ -175,7 +175,7 @@ def test_sitegen_check_leaves_no_plan_behind(site):
     assert site.build().ok
     check_site(site.root, CheckOptions(now=NOW))
     with sqlite3.connect(site.root / ".sitegen-cache" / "cache.sqlite") as db:
-        outputs = {row[0] for table in ("plan_files", "plan_routes", "plan_shared")
+        outputs = {row[0] for table in ("plan_files", "plan_routes", "plan_shows", "plan_pickles", "plan_shared")
                    for row in db.execute(f"SELECT DISTINCT output FROM {table}")}
     assert outputs == {str(site.out)}
     edit_body(site, "s4.md", "After a check.")
