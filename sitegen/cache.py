@@ -23,13 +23,16 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS markup (key TEXT PRIMARY KEY, html TEXT, summary TEXT, words INTEGER, names TEXT);
-CREATE TABLE IF NOT EXISTS routes (key TEXT PRIMARY KEY, sha TEXT);
+-- Small rows read in bulk are WITHOUT ROWID, stored in key order: reading one output's 90,000
+-- manifest rows through a separate index cost a random lookup per row (0.2 s at 50,000 articles).
+CREATE TABLE IF NOT EXISTS routes (key TEXT PRIMARY KEY, sha TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS manifest (output TEXT, rel TEXT, size INTEGER, mtime INTEGER, sha TEXT,
-                                     PRIMARY KEY (output, rel));
+                                     PRIMARY KEY (output, rel)) WITHOUT ROWID;
 -- The saved plan, narrow tables apart from wide ones: a build by the plan reads every row of the
 -- first two, and only a few of the others.
-CREATE TABLE IF NOT EXISTS plan_files (output TEXT, file TEXT, file_key TEXT, shape TEXT, PRIMARY KEY (output, file));
-CREATE TABLE IF NOT EXISTS plan_routes (output TEXT, rel TEXT, key TEXT, PRIMARY KEY (output, rel));
+CREATE TABLE IF NOT EXISTS plan_files (output TEXT, file TEXT, file_key TEXT, shape TEXT,
+                                       PRIMARY KEY (output, file)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS plan_routes (output TEXT, rel TEXT, key TEXT, PRIMARY KEY (output, rel)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS plan_shows (output TEXT, file TEXT, routes TEXT, PRIMARY KEY (output, file));
 CREATE TABLE IF NOT EXISTS plan_pickles (output TEXT, rel TEXT, blob BLOB, PRIMARY KEY (output, rel));
 CREATE TABLE IF NOT EXISTS plan_shared (output TEXT, id TEXT, blob BLOB, PRIMARY KEY (output, id));
@@ -37,7 +40,7 @@ CREATE TABLE IF NOT EXISTS plan_shared (output TEXT, id TEXT, blob BLOB, PRIMARY
 _PLAN_TABLES = ("plan_files", "plan_routes", "plan_shows", "plan_pickles", "plan_shared")
 _TABLES = ("parsed", "markup", "routes", "manifest", *_PLAN_TABLES)
 # Pickled articles are positional (content.Article.__reduce__): a change of fields is a new format.
-_FORMAT = f"sitegen {__version__} cache 8 {','.join(ARTICLE_FIELDS)}"
+_FORMAT = f"sitegen {__version__} cache 9 {','.join(ARTICLE_FIELDS)}"
 
 
 class BuildCache:
