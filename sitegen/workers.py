@@ -16,8 +16,8 @@ MIN_ITEMS_FOR_WORKERS = 200
 _job: tuple[Callable, Sequence] | None = None
 
 
-def _die_with_parent() -> None:
-    """Workers of a killed build must not go on writing into its staging folder."""
+def _die_with_parent(parent: int) -> None:
+    """Workers of a killed build must not go on writing into its staging folder, nor hold its lock."""
     try:
         import ctypes
         import signal
@@ -25,6 +25,10 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
     except (OSError, AttributeError):
         pass
+    # A parent killed between the fork and the line above sent no signal: such a worker would wait
+    # forever for work, holding the build's lock file open (seen once in CI: the next build hung).
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _release_free_memory() -> None:
@@ -65,7 +69,8 @@ def map_in_workers(task: Callable[[list[T]], R], items: Sequence[T], jobs: int, 
     _release_free_memory()
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(bounds)), _die_with_parent) as pool:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(bounds)), _die_with_parent,
+                                                   (os.getpid(),)) as pool:
             yield from pool.imap_unordered(_run, bounds)
     finally:
         gc.unfreeze()

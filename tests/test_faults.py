@@ -178,3 +178,16 @@ def test_unreadable_files_and_folders_are_named_notes_row_33(unprivileged_site):
     assert not ok and sorted(problems) == ["content/locked.md: cannot read file: Permission denied",
                                            "content/private: cannot list folder: Permission denied"]
     assert site.tree_hash() == old
+
+
+def test_a_worker_whose_parent_died_before_it_started_exits_at_once():
+    """Regression (CI hang, 2026-11-26): a build killed between forking a worker and the worker's
+    PR_SET_PDEATHSIG left the worker waiting forever with the build's lock file open."""
+    from sitegen import workers
+
+    pid = os.fork()
+    if pid == 0:  # the worker's start-up, told its parent was another process (as after a reparenting)
+        workers._die_with_parent(os.getppid() + 1 if os.getppid() > 1 else 2)
+        os._exit(0)  # not reached when the check works
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 1
