@@ -90,7 +90,8 @@ def _plan_and_build(site_dir: Path, content: list[ContentFile], unreadable: list
     outcome = _write(routes, keys, statics, data, site_dir, output, cache, jobs, options.progress, verify)
     skipped = len(loaded.articles) - len(articles)
     next_due = None if options.future else min((a.date for a in loaded.articles if a.date > now), default=None)
-    save_plan(cache, output, frame, next_due, skipped, loaded.files, routes, keys, shown)
+    with _ctrl_c_deferred():  # the output has changed: an interrupt now would be reported as "unchanged"
+        save_plan(cache, output, frame, next_due, skipped, loaded.files, routes, keys, shown)
     return dict(ok=True, output=output, pages=len(routes) + len(statics), parsed=loaded.parsed, next_due=next_due,
                 markup_rendered=loaded.rendered, routes=tuple(routes), skipped=skipped, notes=_skip_notes(skipped),
                 **outcome)
