@@ -127,26 +127,24 @@ class BuildCache:
 
     def markup_digest(self, key: str) -> tuple[str, int]:
         """(summary, words) of a rendered body."""
-        row = self.db.execute("SELECT summary, words FROM markup WHERE key=?", (key,)).fetchone()
-        if row is None:
-            raise KeyError(key)
-        return row
+        return self._markup_row(key, "summary, words")
 
     def put_markup(self, rows: Iterable[tuple[str, str, str, int, str]]) -> None:
         with self._transaction() as db:
             db.executemany("INSERT OR REPLACE INTO markup VALUES (?, ?, ?, ?, ?)", rows)
 
     def markup_names(self, key: str) -> list[str]:
-        row = self.db.execute("SELECT names FROM markup WHERE key=?", (key,)).fetchone()
-        if row is None:
-            raise KeyError(key)
-        return row[0].split("\n") if row[0] else []
+        names = self._markup_row(key, "names")[0]
+        return names.split("\n") if names else []
 
     def markup_html(self, key: str) -> str:
-        row = self.db.execute("SELECT html FROM markup WHERE key=?", (key,)).fetchone()
+        return self._markup_row(key, "html")[0]
+
+    def _markup_row(self, key: str, columns: str) -> tuple:
+        row = self.db.execute(f"SELECT {columns} FROM markup WHERE key=?", (key,)).fetchone()
         if row is None:
             raise KeyError(key)
-        return row[0]
+        return row
 
     # Routes: route key -> sha of the bytes it rendered to
     def route_shas(self, keys: Iterable[str] | None = None) -> dict[str, str]:

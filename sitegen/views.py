@@ -81,10 +81,10 @@ class TopicGroup:
     anchor: str
 
 
-def article_view(article: Article, digest: tuple[str, int], config: Config, link=None) -> ArticleView:
+def article_view(article: Article, digest: tuple[str, int], config: Config,
+                 link: Callable[[str, str], Link]) -> ArticleView:
     """The view of an article; digest is its body's (summary, words) from the Markdown memo. link(kind,
-    name) makes its tag and source links (term_link, or a memo of it that views share)."""
-    link = link or (lambda kind, name: term_link(config, kind, name))
+    name) makes its tag and source links (a memo of term_link that all views share)."""
     summary, words = digest
     path = article_path(config, article)
     return ArticleView(
