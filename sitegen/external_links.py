@@ -7,10 +7,8 @@ requests at a time to one host, so that checking an archive does not look like a
 from __future__ import annotations
 
 import functools
-import socket
 import threading
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from typing import Iterable
 from urllib.parse import urlsplit
 
@@ -48,6 +46,8 @@ def check_external_links(urls: Iterable[str], timeout: float = TIMEOUT, workers:
         with hosts[urlsplit(url).hostname or ""]:
             return url, link_failure(url, timeout)
 
+    from concurrent.futures import ThreadPoolExecutor  # here: `sitegen build` imports this module's settings
+
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         return {url: failure for url, failure in pool.map(check, unique) if failure}
 
@@ -69,7 +69,7 @@ def link_failure(url: str, timeout: float = TIMEOUT) -> str | None:
                 return f"answers {status}"
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
-            if isinstance(reason, (TimeoutError, socket.timeout)):
+            if isinstance(reason, TimeoutError):  # socket.timeout is TimeoutError since 3.10
                 return f"no answer within {timeout:g} s"
             return f"cannot be reached ({reason})"
     return f"answers {status}"

@@ -45,9 +45,17 @@ def test_sitegen_renders_with_every_stand_in_on_the_pinned_markdown():
     assert set(fastmarkdown.install(stock_markdown())) == STAND_INS
     md = markup._converter
     assert type(md.treeprocessors["inline"]) is fastmarkdown.FastInlineProcessor
-    for registry in ("preprocessors", "treeprocessors", "postprocessors"):  # same names, same order
-        assert [item.name for item in sorted(getattr(md, registry)._priority, key=lambda i: -i.priority)] == \
-            [item.name for item in sorted(getattr(STOCK, registry)._priority, key=lambda i: -i.priority)]
+    # The extensions are given as instances (see markup.py), not by name: the same ones, the same
+    # processors at the same priorities, the same escapable characters.
+    assert sorted(type(e).__name__ for e in md.registeredExtensions) == \
+        sorted(type(e).__name__ for e in STOCK.registeredExtensions if type(e).__name__ != "ExtraExtension")
+    assert md.ESCAPED_CHARS == STOCK.ESCAPED_CHARS
+    for registry in ("preprocessors", "treeprocessors", "postprocessors", "inlinePatterns", "parser.blockprocessors"):
+        ours, stock = md, STOCK
+        for attribute in registry.split("."):
+            ours, stock = getattr(ours, attribute), getattr(stock, attribute)
+        assert sorted((item.priority, item.name) for item in ours._priority) == \
+            sorted((item.priority, item.name) for item in stock._priority)
     # Every pattern of extra + sane_lists is known, so none is tried on text it cannot match.
     assert None not in md.treeprocessors["inline"]._triggers
     # So is every block processor, and the parser is the same object, of the faster class.
