@@ -8,7 +8,8 @@
 
 For each generator and N: a cold build (no caches), a rebuild with nothing changed, a rebuild after
 editing one article's body, a rebuild after adding one article; wall time, peak memory (largest
-process) and files in the output. Ratios against the peers in the same run are what count.
+process) and files in the output; each figure is the median of three rounds (--rounds), the corpus
+restored between them. Ratios against the peers in the same run are what count.
 Install the peers first with bench/setup (Debian's hugo, Pelican from PyPI).
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -102,29 +104,41 @@ def make_corpus(fmt: str, n: int, root: Path) -> None:
                         "--seed", "1"], check=True)
 
 
-def edit_one(tool: Tool) -> None:
+def edit_one(tool: Tool) -> tuple[Path, str]:
+    """Append a sentence to the middle article; (its path, its text before) to restore it."""
     path = sorted(tool.article_dir().glob("*.md"))[len(list(tool.article_dir().glob("*.md"))) // 2]
-    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence, added by the benchmark.\n",
-                    encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+    path.write_text(before + "\nOne more sentence, added by the benchmark.\n", encoding="utf-8")
+    return path, before
 
 
-def add_one(tool: Tool) -> None:
+def add_one(tool: Tool) -> Path:
     source = sorted(tool.article_dir().glob("*.md"))[0]
     text = source.read_text(encoding="utf-8").replace("Title: ", "Title: Added ", 1).replace(
         'title: "', 'title: "Added ', 1).replace("Slug: ", "Slug: added-", 1)
-    (tool.article_dir() / f"zz-added-{source.name}").write_text(text, encoding="utf-8")
+    added = tool.article_dir() / f"zz-added-{source.name}"
+    added.write_text(text, encoding="utf-8")
+    return added
 
 
-def measure(tool: Tool) -> dict:
-    tool.clean()
-    cold, cold_mem = tool.build()
-    files = tool.files()
-    again, _ = tool.build()
-    edit_one(tool)
-    edited, _ = tool.build()
-    add_one(tool)
-    added, _ = tool.build()
-    return {"cold": cold, "mem": cold_mem, "again": again, "edit": edited, "add": added, "files": files}
+def measure(tool: Tool, rounds: int) -> dict:
+    """The median of each figure over rounds of (cold, no change, edit one, add one), the corpus put
+    back as it was after each; the largest peak memory of the cold builds."""
+    runs = []
+    for _ in range(rounds):
+        tool.clean()
+        cold, cold_mem = tool.build()
+        files = tool.files()
+        again, _ = tool.build()
+        edited_path, before = edit_one(tool)
+        edited, _ = tool.build()
+        added_path = add_one(tool)
+        added, _ = tool.build()
+        edited_path.write_text(before, encoding="utf-8")
+        added_path.unlink()
+        runs.append({"cold": cold, "mem": cold_mem, "again": again, "edit": edited, "add": added, "files": files})
+    median = {key: statistics.median(run[key] for run in runs) for key in ("cold", "again", "edit", "add")}
+    return {**median, "mem": max(run["mem"] for run in runs), "files": runs[0]["files"]}
 
 
 def versions(names: list[str]) -> dict:
@@ -168,6 +182,8 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", choices=sorted(TOOLS), default=sorted(TOOLS))
     parser.add_argument("--workdir", type=Path, default=default_workdir(),
                         help="where corpora and outputs go (default: a RAM-backed /dev/shm when there is one)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds per generator and N; each figure is the median (default 3)")
     parser.add_argument("--write", type=Path, help="also write the table into this Markdown file")
     args = parser.parse_args()
     if not CORPUS_SCRIPT.exists():
@@ -188,7 +204,7 @@ def main() -> None:
             shutil.rmtree(root, ignore_errors=True)  # edits from an earlier run must not leak in
             make_corpus(name, n, root)
             print(f"N={n:,} {name} ...", file=sys.stderr, flush=True)
-            results[n][name] = measure(TOOLS[name](root))
+            results[n][name] = measure(TOOLS[name](root), args.rounds)
     report = table(results)
     print(report)
     if args.write:
