@@ -157,8 +157,12 @@ class BuildCache:
         self._sync("routes", list(new.items()), stale)
 
     # Manifest: what sitegen last wrote into an output folder
-    def manifest(self, output: Path) -> dict[str, tuple[int, int, str]]:
-        rows = self.db.execute("SELECT rel, size, mtime, sha FROM manifest WHERE output=?", (str(output),))
+    def manifest(self, output: Path, rels: Iterable[str] | None = None) -> dict[str, tuple[int, int, str]]:
+        """rel -> (size, mtime, sha) of every file sitegen last wrote into output, or of the given files."""
+        if rels is None:
+            rows = self.db.execute("SELECT rel, size, mtime, sha FROM manifest WHERE output=?", (str(output),))
+        else:
+            rows = ((rel, *rest) for rel, *rest in self._rows_in("manifest", "rel", "size, mtime, sha", rels, output))
         return {rel: (size, mtime, sha) for rel, size, mtime, sha in rows}
 
     def manifest_stamps(self, output: Path) -> Iterator[tuple[str, int, int]]:

@@ -25,7 +25,6 @@ from sitegen.errors import Problem, SiteError
 @dataclass(frozen=True, slots=True)
 class WriteReport:
     written: tuple[str, ...]
-    unchanged: int
     removed: tuple[str, ...]
     manifest: dict  # rel -> (size, mtime_ns, sha) of every file written this time
 
@@ -133,11 +132,12 @@ class OutputWriter:
             raise write_problem(exc, self.dest) from None
         return sha, True
 
-    def commit(self, written: list[str], keep: set[str]) -> WriteReport:
-        """Make the staged files the output; remove what is not in keep. Caller holds output_lock."""
+    def commit(self, written: list[str], keep: set[str] | None) -> WriteReport:
+        """Make the staged files the output; remove what is not in keep (nothing when keep is None: a
+        build of part of the site). Caller holds output_lock."""
         pending = journal_path(self.dest).with_suffix(".tmp")
         try:
-            removed = [] if self.first else sorted(self._previous_files() - keep)
+            removed = [] if self.first or keep is None else sorted(self._previous_files() - keep)
             if self.first:
                 self.stage.rename(self.dest)
             else:
@@ -153,8 +153,7 @@ class OutputWriter:
         try:
             if not self.first:
                 _apply(self.dest, plan)
-            return WriteReport(tuple(sorted(written)), len(keep) - len(written), tuple(removed),
-                               self._stat_written(written))
+            return WriteReport(tuple(sorted(written)), tuple(removed), self._stat_written(written))
         except OSError as exc:  # past the commit point: the staging folder stays, for recover() to finish with
             raise write_problem(exc, self.dest, "run the build again to complete it") from None
 

@@ -53,6 +53,7 @@ class SavedPlan:
     until: dt.datetime | None  # when a left-out future article comes due, and the plan with it
     skipped: int  # drafts and future articles the plan leaves out
     files: dict[str, str]  # content file -> the file_key of the version planned
+    routes: int  # how many routes the plan holds
 
 
 def plan_frame(site_key: str, settings: str, files: list[ContentFile], statics: list[StaticFile]) -> str:
@@ -88,9 +89,9 @@ def open_plan(cache: BuildCache, output: Path, frame: str, now: dt.datetime) -> 
         return None
     record = json.loads(saved)
     until = dt.datetime.fromisoformat(record["until"]) if record["until"] else None
-    if record["frame"] != frame or (until is not None and now >= until):
+    if record["frame"] != frame or (until is not None and now >= until) or "routes" not in record:
         return None
-    return SavedPlan(output, until, record["skipped"], cache.plan_file_keys(output))
+    return SavedPlan(output, until, record["skipped"], cache.plan_file_keys(output), record["routes"])
 
 
 def save_plan(cache: BuildCache, output: Path, frame: str, until: dt.datetime | None, skipped: int,
@@ -121,7 +122,7 @@ def save_plan(cache: BuildCache, output: Path, frame: str, until: dt.datetime | 
                     {route.output: keys[route.output] for route in routes}, pickles, shared_rows(),
                     gone=[rel for rel in saved if rel not in keys])
     # The record last: it is what makes the rows above count.
-    record = {"frame": frame, "until": until.isoformat() if until else "", "skipped": skipped}
+    record = {"frame": frame, "until": until.isoformat() if until else "", "skipped": skipped, "routes": len(routes)}
     cache.set_meta(_META + str(output), json.dumps(record))
 
 

@@ -87,7 +87,7 @@ def _plan_and_build(site_dir: Path, content: list[ContentFile], unreadable: list
         verify = strict_verifier(site_dir, config, routes, statics, cache.markup_html)
     shown: dict[str, list[str]] = {}
     keys = {route.output: route_key(route, site_key, shown.setdefault(route.output, [])) for route in routes}
-    outcome = _write(routes, keys, statics, data, site_dir, output, cache, jobs, options.progress, verify)
+    outcome = _write(routes, keys, statics, data, site_dir, output, cache, jobs, options.progress, None, verify)
     skipped = len(loaded.articles) - len(articles)
     next_due = None if options.future else min((a.date for a in loaded.articles if a.date > now), default=None)
     with _ctrl_c_deferred():  # the output has changed: an interrupt now would be reported as "unchanged"
@@ -107,8 +107,7 @@ def _follow_plan(plan: SavedPlan, site_dir: Path, content: list[ContentFile], ou
         return None, None
     changed = [f for f in content if plan.files[f.path] != file_key(f, config_key)]
     loaded = load_changed(site_dir, changed, [plan.files[f.path] for f in changed], config, cache, config_key)
-    manifest = cache.manifest(output)
-    if loaded.problems or not output_intact(output, ((rel, size, mtime) for rel, (size, mtime, _) in manifest.items())):
+    if loaded.problems or not output_intact(output, cache.manifest_stamps(output)):
         return None, loaded
     planned = cache.plan_file_shapes(output, (f.path for f in changed))
     fresh = {}
@@ -122,15 +121,17 @@ def _follow_plan(plan: SavedPlan, site_dir: Path, content: list[ContentFile], ou
         routes = reader.routes(rels)
     except LookupError:  # the memo lost rows (a deleted or damaged cache file): plan afresh
         return None, loaded
-    keys = cache.plan_route_keys(output)
     new_keys = {route.output: route_key(route, site_key) for route in routes}
-    keys.update(new_keys)
     views = ArticleViews(reader.articles.values(), cache.markup_digest, config)
     env = make_environment(site_dir, config, cache.folder / TEMPLATE_CACHE)
     data = RenderInput(config, views, env, cache.markup_html, cache.markup_names)
-    outcome = _write(routes, keys, statics, data, site_dir, output, cache, 1, options.progress, manifest=manifest)
+    # Only these routes and the static files: every other file of the output stays as it is.
+    manifest = cache.manifest(output, [*new_keys, *(s.output for s in statics)])
+    pages = plan.routes + len(statics)
+    outcome = _write(routes, new_keys, statics, data, site_dir, output, cache, 1, options.progress, pages,
+                     manifest=manifest)
     cache.update_plan(output, {path: key for path, key, _ in loaded.files}, new_keys)
-    return dict(ok=True, output=output, pages=len(keys) + len(statics), parsed=loaded.parsed, next_due=plan.until,
+    return dict(ok=True, output=output, pages=pages, parsed=loaded.parsed, next_due=plan.until,
                 markup_rendered=loaded.rendered, routes=tuple(routes), skipped=plan.skipped,
                 notes=_skip_notes(plan.skipped), from_plan=True, **outcome), loaded
 
@@ -153,16 +154,17 @@ def _memo_relations(cache: BuildCache, ordered, tag_lists) -> Relations:
 
 def _write(routes: list[Route], route_keys: dict[str, str], statics: list[StaticFile], data: RenderInput,
            site_dir: Path, output: Path, cache: BuildCache, jobs: int, progress: Progress | None,
-           verify: Callable[[dict[str, Path]], None] | None = None, manifest: dict | None = None) -> dict:
+           site_pages: int | None = None, verify: Callable[[dict[str, Path]], None] | None = None,
+           manifest: dict | None = None) -> dict:
     """Render what may have changed, stage what did change, commit, and remember it all for next time.
 
-    route_keys holds the key of every route of the site, also those not in routes (known to be current,
-    as on a build by the saved plan, which also passes the manifest it has read)."""
+    route_keys holds the key of every route in routes. site_pages is None when routes are every route
+    of the site; a build of part of it (by the saved plan) gives the number of files in the site and
+    the manifest rows of its routes and static files, and leaves every other file as it is."""
     keys = {**route_keys, **{s.output: _static_key(s) for s in statics}}
-    full = len(routes) == len(route_keys)
+    whole = site_pages is None
     # Only a build that planned every route knows which memo rows are of routes that are gone.
-    memo = cache.route_shas() if full else cache.route_shas([keys[r.output] for r in routes] +
-                                                            [keys[s.output] for s in statics])
+    memo = cache.route_shas() if whole else cache.route_shas(keys.values())
     writer = OutputWriter(output, cache.manifest(output) if manifest is None else manifest)
     try:
         todo = [r for r in routes if not writer.is_current(r.output, memo.get(keys[r.output]))]
@@ -179,14 +181,15 @@ def _write(routes: list[Route], route_keys: dict[str, str], statics: list[Static
     with _ctrl_c_deferred():  # past the commit point, finishing is the only way to "unchanged or new"
         if writer.first:
             cache.forget_manifest(output)  # whatever it said was about a folder that is gone
-        report = writer.commit(written, set(keys))
+        report = writer.commit(written, set(keys) if whole else None)
         shas = {rel: sha for rel, sha, _ in results}
         live = set(keys.values())
         cache.update_routes({keys[rel]: sha for rel, sha in shas.items()},
-                            stale=[k for k in memo if k not in live] if full else [])
+                            stale=[k for k in memo if k not in live] if whole else [])
         cache.update_manifest(output, _manifest_rows(output, shas, report.manifest, writer.manifest), report.removed)
         writer.finish()
-    return dict(pages_rendered=len(todo), written=report.written, unchanged=report.unchanged, removed=report.removed)
+    unchanged = (len(keys) if whole else site_pages) - len(written)
+    return dict(pages_rendered=len(todo), written=report.written, unchanged=unchanged, removed=report.removed)
 
 
 def _render_and_stage(routes: list[Route], data: RenderInput, writer: OutputWriter, site_dir: Path, jobs: int,
