@@ -16,7 +16,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from sitegen.article import Article
 from sitegen.slugs import fold_accents
@@ -29,6 +29,8 @@ SAME_STORY_HOURS = 48
 MIN_RELATED_SCORE = 0.12
 RECENCY_DAYS = 30  # a story this many days apart counts half as much
 COMMON_WORD_SHARE, COMMON_WORD_MIN = 0.05, 20  # headline words in more articles than both are ignored
+
+MapChunks = Callable[[Callable[[list[int]], list], Sequence[int]], Iterator[list]]
 
 _WORD = re.compile(r"\w+")
 STOP_WORDS = frozenset("""a an and are as at be been but by for from has have in into is it its of on or over
@@ -52,27 +54,35 @@ def headline_words(title: str) -> frozenset[str]:
 
 
 def find_relations(articles: Sequence[Article], tag_lists: Iterable[Sequence[Article]],
-                   limit: int = RELATED_LIMIT) -> Relations:
+                   limit: int = RELATED_LIMIT, map_chunks: MapChunks | None = None) -> Relations:
     """Related stories and same-story reports for every article; articles are newest first.
 
-    tag_lists holds, per tag, its articles in the same order (the index's tag terms).
+    tag_lists holds, per tag, its articles in the same order (the index's tag terms). map_chunks, when
+    given, runs a function on chunks of a list and yields its results in any order (the build's worker
+    processes, workers.map_in_workers): each article's relations are found independently of the others'.
     """
     number = {a.path: i for i, a in enumerate(articles)}
     tags = _Lists([[number[a.path] for a in members] for members in tag_lists], len(articles))
     words_of = [headline_words(a.title) for a in articles]
     words = _Lists(_word_lists(words_of), len(articles))
     stamps = [a.date.timestamp() for a in articles]
-    related, also = {}, {}
-    for i, article in enumerate(articles):
-        tag_scores, word_scores = tags.shared_weight(i), words.shared_weight(i)
-        same = _same_story(i, articles, stamps, word_scores, words, words_of)
-        for j in same:
-            tag_scores.pop(j, None)
-            word_scores.pop(j, None)
-        best = _best_related(i, stamps, tag_scores, word_scores, tags, words, limit)
-        related[article.path] = tuple(articles[j] for j in best)
-        also[article.path] = tuple(articles[j] for j in same)
-    return Relations(related, also)
+
+    def relate(chunk: list[int]) -> list[tuple[int, list[int], list[int]]]:
+        found = []
+        for i in chunk:
+            tag_scores, word_scores = tags.shared_weight(i), words.shared_weight(i)
+            same = _same_story(i, articles, stamps, word_scores, words, words_of)
+            for j in same:
+                tag_scores.pop(j, None)
+                word_scores.pop(j, None)
+            found.append((i, _best_related(i, stamps, tag_scores, word_scores, tags, words, limit), same))
+        return found
+
+    numbers = range(len(articles))
+    chunks = map_chunks(relate, numbers) if map_chunks else [relate(list(numbers))]
+    by_number = sorted(found for chunk in chunks for found in chunk)  # workers finish in any order
+    return Relations({articles[i].path: tuple(articles[j] for j in best) for i, best, _ in by_number},
+                     {articles[i].path: tuple(articles[j] for j in same) for i, _, same in by_number})
 
 
 class _Lists:

@@ -72,7 +72,7 @@ def _plan_and_build(site_dir: Path, content: list[ContentFile], unreadable: list
     loaded = load_content(site_dir, content, config, cache, config_key, jobs, options.progress)
     now = options.now
     articles = select_articles(loaded.articles, drafts=options.drafts, future=options.future, now=now)
-    index = build_index(articles, config, relate=lambda ordered, lists: _memo_relations(cache, ordered, lists))
+    index = build_index(articles, config, relate=lambda ordered, lists: _memo_relations(cache, ordered, lists, jobs))
     routes = plan_routes(index, config)
     problems = unreadable + list(loaded.problems) + find_collisions(routes, statics)
     env = make_environment(site_dir, config, cache.folder / TEMPLATE_CACHE)
@@ -140,13 +140,16 @@ def _skip_notes(skipped: int) -> tuple[str, ...]:
     return (f"{skipped} draft or future articles left out (use --drafts / --future)",) if skipped else ()
 
 
-def _memo_relations(cache: BuildCache, ordered, tag_lists) -> Relations:
+def _memo_relations(cache: BuildCache, ordered, tag_lists, jobs: int) -> Relations:
     """Related stories read headlines, tags, outlets and dates only: reuse them when none of those changed."""
     key = f"relations:{relation_inputs(ordered)}"
     saved = cache.meta(key)
     if saved:
         return relations_from_paths(saved, ordered)
-    relations = find_relations(ordered, tag_lists)
+    # Two chunks per worker, so that a worker that is done early takes over from a slower one.
+    chunk = max(1, -(-len(ordered) // (2 * jobs)))
+    relations = find_relations(ordered, tag_lists,
+                               map_chunks=lambda work, numbers: map_in_workers(work, numbers, jobs, chunk))
     cache.drop_meta_prefix("relations:")
     cache.set_meta(key, relations_as_paths(relations))
     return relations

@@ -210,3 +210,25 @@ def test_incremental_builds_follow_relations_and_digests_like_cold_builds(site):
         assert site.tree_hash("build") == site.tree_hash("cold"), rel
     page = site.read(UK_FORCE)
     assert "Reuters" not in page.split('class="also-reported"')[1].split("</p>")[0]
+
+
+def test_relations_found_in_worker_processes_are_those_found_in_one(tmp_path):
+    """A cold build finds related stories in worker processes, in chunks that finish in any order."""
+    from builtsites import make_corpus
+    from sitegen.config import load_config
+    from sitegen.content import read_article
+    from sitegen.index import build_index
+    from sitegen.related import find_relations
+    from sitegen.workers import map_in_workers
+
+    site = make_corpus(tmp_path / "corpus", 400)
+    config = load_config(site)
+    articles = [read_article(site, path, config).article for path in sorted((site / "content").glob("*.md"))]
+    index = build_index(articles, config)
+    ordered, lists = index.articles, [t.articles for t in index.tags]
+    alone = find_relations(ordered, lists)
+    shared = find_relations(ordered, lists, map_chunks=lambda work, items: map_in_workers(work, items, 2, 50))
+    backwards = find_relations(ordered, lists, map_chunks=lambda work, items: reversed(
+        [work(list(items[i:i + 7])) for i in range(0, len(items), 7)]))
+    assert sum(map(len, alone.related.values())) > len(ordered)  # the corpus does relate its stories
+    assert alone == shared == backwards
