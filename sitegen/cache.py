@@ -162,7 +162,7 @@ class BuildCache:
         if rels is None:
             rows = self.db.execute("SELECT rel, size, mtime, sha FROM manifest WHERE output=?", (str(output),))
         else:
-            rows = ((rel, *rest) for rel, *rest in self._rows_in("manifest", "rel", "size, mtime, sha", rels, output))
+            rows = self._rows_in("manifest", "rel", "size, mtime, sha", rels, output)
         return {rel: (size, mtime, sha) for rel, size, mtime, sha in rows}
 
     def manifest_stamps(self, output: Path) -> Iterator[tuple[str, int, int]]:

@@ -6,7 +6,6 @@ import html
 import json
 import re
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 from feedgen.feed import FeedGenerator
 
@@ -140,7 +139,7 @@ def render_sitemap(route: Route, data: "RenderInput") -> bytes:
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for path, stamp in route.context["entries"]:
         lastmod = f"<lastmod>{stamp}</lastmod>" if stamp else ""
-        lines.append(f"  <url><loc>{escape(absolute_url(config, path))}</loc>{lastmod}</url>")
+        lines.append(f"  <url><loc>{html.escape(absolute_url(config, path), quote=False)}</loc>{lastmod}</url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
 
