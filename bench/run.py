@@ -165,6 +165,13 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("at least 1")
+    return value
+
+
 def default_workdir() -> Path:
     """A RAM-backed folder when the machine has one. On the disk of the benchmark machine (ext4 mounted
     with online discard), creating files where many were just deleted, as every cold build does, ran
@@ -182,8 +189,9 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", choices=sorted(TOOLS), default=sorted(TOOLS))
     parser.add_argument("--workdir", type=Path, default=default_workdir(),
                         help="where corpora and outputs go (default: a RAM-backed /dev/shm when there is one)")
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--rounds", type=_at_least_one, default=3,
                         help="rounds per generator and N; each figure is the median (default 3)")
+    parser.add_argument("--keep", action="store_true", help="keep the corpora and outputs (in RAM by default)")
     parser.add_argument("--write", type=Path, help="also write the table into this Markdown file")
     args = parser.parse_args()
     if not CORPUS_SCRIPT.exists():
@@ -205,6 +213,8 @@ def main() -> None:
             make_corpus(name, n, root)
             print(f"N={n:,} {name} ...", file=sys.stderr, flush=True)
             results[n][name] = measure(TOOLS[name](root), args.rounds)
+            if not args.keep:  # a 50,000-article corpus and its output take gigabytes of /dev/shm
+                shutil.rmtree(root, ignore_errors=True)
     report = table(results)
     print(report)
     if args.write:

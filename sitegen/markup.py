@@ -47,7 +47,9 @@ class MarkupError(ValueError):
 def _pygments_hidden():
     """Markdown's "extra" loads fenced_code, which imports codehilite, which imports Pygments when it is
     installed: a quarter of Markdown's import time, paid by every one-edit rebuild, for highlighting that
-    only the codehilite extension does, and it is not on here."""
+    only the codehilite extension does, and it is not on here. While this module loads, `import pygments`
+    fails in every thread, and codehilite keeps believing Pygments is missing: `sitegen serve` imports
+    this module before it starts threads."""
     if "pygments" in sys.modules:
         yield
         return

@@ -53,7 +53,7 @@ class SavedPlan:
     until: dt.datetime | None  # when a left-out future article comes due, and the plan with it
     skipped: int  # drafts and future articles the plan leaves out
     files: dict[str, str]  # content file -> the file_key of the version planned
-    routes: int  # how many routes the plan holds
+    pages: int  # how many files the planned site has (routes and static files, one per output path)
 
 
 def plan_frame(site_key: str, settings: str, files: list[ContentFile], statics: list[StaticFile]) -> str:
@@ -89,16 +89,16 @@ def open_plan(cache: BuildCache, output: Path, frame: str, now: dt.datetime) -> 
         return None
     record = json.loads(saved)
     until = dt.datetime.fromisoformat(record["until"]) if record["until"] else None
-    if record["frame"] != frame or (until is not None and now >= until) or "routes" not in record:
+    if record["frame"] != frame or (until is not None and now >= until) or "pages" not in record:
         return None
-    return SavedPlan(output, until, record["skipped"], cache.plan_file_keys(output), record["routes"])
+    return SavedPlan(output, until, record["skipped"], cache.plan_file_keys(output), record["pages"])
 
 
 def save_plan(cache: BuildCache, output: Path, frame: str, until: dt.datetime | None, skipped: int,
               files: Iterable[tuple[str, str, Article | None]], routes: list[Route], keys: dict[str, str],
-              shown: dict[str, list[str]]) -> None:
+              shown: dict[str, list[str]], pages: int) -> None:
     """Save a full build's plan. files: (file, file_key, article); keys and shown: per route output,
-    its key and the paths of the articles it shows."""
+    its key and the paths of the articles it shows; pages: how many files the site has."""
     showing: dict[str, list[str]] = {}
     for rel, paths in shown.items():
         for path in dict.fromkeys(paths):
@@ -122,7 +122,7 @@ def save_plan(cache: BuildCache, output: Path, frame: str, until: dt.datetime | 
                     {route.output: keys[route.output] for route in routes}, pickles, shared_rows(),
                     gone=[rel for rel in saved if rel not in keys])
     # The record last: it is what makes the rows above count.
-    record = {"frame": frame, "until": until.isoformat() if until else "", "skipped": skipped, "routes": len(routes)}
+    record = {"frame": frame, "until": until.isoformat() if until else "", "skipped": skipped, "pages": pages}
     cache.set_meta(_META + str(output), json.dumps(record))
 
 

@@ -66,12 +66,15 @@ def find_relations(articles: Sequence[Article], tag_lists: Iterable[Sequence[Art
     words_of = [headline_words(a.title) for a in articles]
     words = _Lists(_word_lists(words_of), len(articles))
     stamps = [a.date.timestamp() for a in articles]
+    # What the search reads of an article, in lists: workers that read the Articles themselves would
+    # copy every page holding one (reading changes reference counts).
+    sources, paths = [a.source for a in articles], [a.path for a in articles]
 
     def relate(chunk: list[int]) -> list[tuple[int, list[int], list[int]]]:
         found = []
         for i in chunk:
             tag_scores, word_scores = tags.shared_weight(i), words.shared_weight(i)
-            same = _same_story(i, articles, stamps, word_scores, words, words_of)
+            same = _same_story(i, sources, paths, stamps, word_scores, words, words_of)
             for j in same:
                 tag_scores.pop(j, None)
                 word_scores.pop(j, None)
@@ -120,18 +123,18 @@ def _word_lists(words_of: list[frozenset[str]]) -> list[list[int]]:
     return [members[word] for word in sorted(members) if len(members[word]) <= common]
 
 
-def _same_story(i: int, articles: Sequence[Article], stamps: list[float], word_scores: dict[int, float],
-                words: _Lists, words_of: list[frozenset[str]]) -> list[int]:
+def _same_story(i: int, sources: list[str | None], paths: list[str], stamps: list[float],
+                word_scores: dict[int, float], words: _Lists, words_of: list[frozenset[str]]) -> list[int]:
     """Articles from other outlets with nearly the same headline within two days, oldest report first."""
-    source, norm = articles[i].source, words.norm
+    source, norm = sources[i], words.norm
     if not source:
         return []
     found = [j for j, shared in word_scores.items()
              if 2 * shared >= SAME_STORY_SIMILARITY * (norm[i] + norm[j])  # weighted Dice, cheapest test first
              and abs(stamps[j] - stamps[i]) <= SAME_STORY_HOURS * 3600
-             and articles[j].source and articles[j].source != source
+             and sources[j] and sources[j] != source
              and len(words_of[i] & words_of[j]) >= SAME_STORY_MIN_SHARED]
-    return sorted(found, key=lambda j: (stamps[j], articles[j].path))
+    return sorted(found, key=lambda j: (stamps[j], paths[j]))
 
 
 def _best_related(i: int, stamps: list[float], tag_scores: dict[int, float], word_scores: dict[int, float],

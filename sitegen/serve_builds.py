@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+from sitegen import markup  # noqa: F401 - loaded before serve starts threads: while it loads, it hides Pygments
 from sitegen.build import BuildOptions, BuildResult, build
 from sitegen.cache import CACHE_DIR, BuildCache
 from sitegen.config import load_config

@@ -88,11 +88,12 @@ def _plan_and_build(site_dir: Path, content: list[ContentFile], unreadable: list
     shown: dict[str, list[str]] = {}
     keys = {route.output: route_key(route, site_key, shown.setdefault(route.output, [])) for route in routes}
     outcome = _write(routes, keys, statics, data, site_dir, output, cache, jobs, options.progress, None, verify)
+    pages = len({*keys, *(s.output for s in statics)})  # a static robots.txt replaces the generated one
     skipped = len(loaded.articles) - len(articles)
     next_due = None if options.future else min((a.date for a in loaded.articles if a.date > now), default=None)
     with _ctrl_c_deferred():  # the output has changed: an interrupt now would be reported as "unchanged"
-        save_plan(cache, output, frame, next_due, skipped, loaded.files, routes, keys, shown)
-    return dict(ok=True, output=output, pages=len(routes) + len(statics), parsed=loaded.parsed, next_due=next_due,
+        save_plan(cache, output, frame, next_due, skipped, loaded.files, routes, keys, shown, pages)
+    return dict(ok=True, output=output, pages=pages, parsed=loaded.parsed, next_due=next_due,
                 markup_rendered=loaded.rendered, routes=tuple(routes), skipped=skipped, notes=_skip_notes(skipped),
                 **outcome)
 
@@ -107,7 +108,9 @@ def _follow_plan(plan: SavedPlan, site_dir: Path, content: list[ContentFile], ou
         return None, None
     changed = [f for f in content if plan.files[f.path] != file_key(f, config_key)]
     loaded = load_changed(site_dir, changed, [plan.files[f.path] for f in changed], config, cache, config_key)
-    if loaded.problems or not output_intact(output, cache.manifest_stamps(output)):
+    # Every file of the site is listed (a lost row would hide a lost file) and as sitegen left it.
+    if loaded.problems or cache.manifest_size(output) != plan.pages \
+            or not output_intact(output, cache.manifest_stamps(output)):
         return None, loaded
     planned = cache.plan_file_shapes(output, (f.path for f in changed))
     fresh = {}
@@ -127,11 +130,10 @@ def _follow_plan(plan: SavedPlan, site_dir: Path, content: list[ContentFile], ou
     data = RenderInput(config, views, env, cache.markup_html, cache.markup_names)
     # Only these routes and the static files: every other file of the output stays as it is.
     manifest = cache.manifest(output, [*new_keys, *(s.output for s in statics)])
-    pages = plan.routes + len(statics)
-    outcome = _write(routes, new_keys, statics, data, site_dir, output, cache, 1, options.progress, pages,
+    outcome = _write(routes, new_keys, statics, data, site_dir, output, cache, 1, options.progress, plan.pages,
                      manifest=manifest)
     cache.update_plan(output, {path: key for path, key, _ in loaded.files}, new_keys)
-    return dict(ok=True, output=output, pages=pages, parsed=loaded.parsed, next_due=plan.until,
+    return dict(ok=True, output=output, pages=plan.pages, parsed=loaded.parsed, next_due=plan.until,
                 markup_rendered=loaded.rendered, routes=tuple(routes), skipped=plan.skipped,
                 notes=_skip_notes(plan.skipped), from_plan=True, **outcome), loaded
 

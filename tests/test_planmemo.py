@@ -107,6 +107,31 @@ def test_an_output_changed_by_hand_is_repaired_by_a_full_build(site):
     assert_like_cold(site)
 
 
+def test_a_file_gone_with_its_manifest_row_is_repaired_by_a_full_build(site):
+    """A build by the plan checks only the files the manifest lists: it must notice one that lost its row."""
+    make_site(site)
+    assert site.build().ok
+    (site.out / "archive" / "index.html").unlink()
+    with sqlite3.connect(site.root / ".sitegen-cache" / "cache.sqlite") as db:
+        assert db.execute("DELETE FROM manifest WHERE rel=?", ("archive/index.html",)).rowcount == 1
+    edit_body(site, "s0.md", "Edited.")
+    result = site.build()
+    assert result.ok and not result.from_plan
+    assert (site.out / "archive" / "index.html").is_file()
+    assert_like_cold(site)
+
+
+def test_the_count_of_files_is_the_same_by_the_plan_and_by_a_full_build(site):
+    """A static robots.txt replaces the generated one: one file, counted once either way."""
+    make_site(site)
+    site.write("static/robots.txt", "User-agent: *\nDisallow: /drafts/\n")
+    full = site.build()
+    edit_body(site, "s0.md", "Edited.")
+    by_plan = site.build()
+    assert by_plan.from_plan and by_plan.pages == full.pages == len(tree(site.out))
+    assert by_plan.unchanged + len(by_plan.written) == by_plan.pages
+
+
 def test_a_plan_that_was_not_saved_is_not_used(site, monkeypatch):
     """A build killed after its commit but before its plan was saved leaves no plan (forgotten at its start)."""
     make_site(site)

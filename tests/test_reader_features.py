@@ -3,6 +3,7 @@ time, sharing metadata, JSON Feeds and the search index, as they come out of a b
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import lxml.html
@@ -227,7 +228,15 @@ def test_relations_found_in_worker_processes_are_those_found_in_one(tmp_path):
     index = build_index(articles, config)
     ordered, lists = index.articles, [t.articles for t in index.tags]
     alone = find_relations(ordered, lists)
-    shared = find_relations(ordered, lists, map_chunks=lambda work, items: map_in_workers(work, items, 2, 50))
+    pids = set()
+
+    def in_workers(work, items):  # each chunk's result, noting which process found it
+        for found, pid in map_in_workers(lambda chunk: (work(chunk), os.getpid()), items, 2, 50):
+            pids.add(pid)
+            yield found
+
+    shared = find_relations(ordered, lists, map_chunks=in_workers)
+    assert pids and os.getpid() not in pids, "the relations were not found in worker processes"
     backwards = find_relations(ordered, lists, map_chunks=lambda work, items: reversed(
         [work(list(items[i:i + 7])) for i in range(0, len(items), 7)]))
     assert sum(map(len, alone.related.values())) > len(ordered)  # the corpus does relate its stories
