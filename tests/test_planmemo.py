@@ -30,6 +30,14 @@ def assert_like_cold(site: Site) -> None:
     assert tree(site.out) == tree(cold)
 
 
+def assert_body_edit_plans_afresh(site: Site, name: str) -> None:
+    """After whatever the caller did, a body edit to name is built by a full build, like a cold one."""
+    edit_body(site, name, "Edited.")
+    result = site.build()
+    assert result.ok and not result.from_plan
+    assert_like_cold(site)
+
+
 def test_a_body_edit_renders_only_the_pages_that_show_the_article(site):
     make_site(site)
     assert site.build().ok
@@ -101,10 +109,7 @@ def test_an_output_changed_by_hand_is_repaired_by_a_full_build(site):
     assert site.build().ok
     (site.out / "tags" / "trade" / "index.html").unlink()
     (site.out / "index.html").write_text("changed by hand")
-    edit_body(site, "s0.md", "Edited.")
-    result = site.build()
-    assert result.ok and not result.from_plan
-    assert_like_cold(site)
+    assert_body_edit_plans_afresh(site, "s0.md")
 
 
 def test_a_file_gone_with_its_manifest_row_is_repaired_by_a_full_build(site):
@@ -114,11 +119,8 @@ def test_a_file_gone_with_its_manifest_row_is_repaired_by_a_full_build(site):
     (site.out / "archive" / "index.html").unlink()
     with sqlite3.connect(site.root / ".sitegen-cache" / "cache.sqlite") as db:
         assert db.execute("DELETE FROM manifest WHERE rel=?", ("archive/index.html",)).rowcount == 1
-    edit_body(site, "s0.md", "Edited.")
-    result = site.build()
-    assert result.ok and not result.from_plan
+    assert_body_edit_plans_afresh(site, "s0.md")
     assert (site.out / "archive" / "index.html").is_file()
-    assert_like_cold(site)
 
 
 def test_the_count_of_files_is_the_same_by_the_plan_and_by_a_full_build(site):
@@ -141,10 +143,7 @@ def test_a_plan_that_was_not_saved_is_not_used(site, monkeypatch):
     path.write_text(path.read_text().replace("title: Story 5", "title: Story Five"))
     assert site.build().ok
     monkeypatch.undo()
-    edit_body(site, "s0.md", "Edited.")
-    result = site.build()
-    assert result.ok and not result.from_plan
-    assert_like_cold(site)
+    assert_body_edit_plans_afresh(site, "s0.md")
 
 
 def test_a_cache_that_lost_rows_plans_afresh(site):
@@ -153,10 +152,7 @@ def test_a_cache_that_lost_rows_plans_afresh(site):
     with sqlite3.connect(site.root / ".sitegen-cache" / "cache.sqlite") as db:
         db.execute("DELETE FROM parsed WHERE key LIKE ?", ("%s1.md%",))
         db.execute("DELETE FROM plan_shared")
-    edit_body(site, "s2.md", "Edited.")
-    result = site.build()
-    assert result.ok and not result.from_plan
-    assert_like_cold(site)
+    assert_body_edit_plans_afresh(site, "s2.md")
 
 
 def test_a_future_article_coming_due_plans_afresh(site):
