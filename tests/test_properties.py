@@ -21,7 +21,7 @@ from sitegen.config import Config, check_permalink
 from sitegen.content import Article, decode_text, parse_article
 from sitegen.errors import SiteError
 from sitegen.importers.digest import parse_digest
-from sitegen.markup import render_markdown
+from sitegen.markup import MAX_NESTING, nesting_depth, render_markdown, too_deeply_nested
 from sitegen.output import _inside
 from sitegen.routes import Route, article_path, find_collisions, href, output_for
 from sitegen.slugs import MAX_BYTES, MAX_LENGTH, is_safe_slug, slugify
@@ -192,3 +192,20 @@ def test_digest_import_never_crashes_and_never_loses_a_paragraph(digest):
         for paragraph in paragraphs:
             assert in_order(written_text(paragraph).split(), shown.split()), (paragraph, draft.body)
         assert draft.sources == ("Reuters",) and not shown.endswith("(Reuters)")
+
+
+@given(st.text(alphabet=" \t>-*+1.)a\u0663\n", max_size=80))
+@example("\t\t> 1. - ")
+@example("1) 22. 333) >> * + -")
+def test_a_lines_nesting_never_exceeds_its_opening_run(line):
+    """too_deeply_nested walks only bodies with a line opening with more than MAX_NESTING of these
+    characters: that is sound only if every level takes one of them."""
+    run = re.match(r"[ \t>*+\-.)\d]*", line).end()
+    assert nesting_depth(line) <= run
+
+
+def test_too_deep_nesting_is_found_on_the_first_line_and_on_later_ones():
+    for deep in (">" * (MAX_NESTING + 1), "\t" * (MAX_NESTING + 1) + "x", "- " * (MAX_NESTING + 1) + "x"):
+        assert too_deeply_nested(deep).line == 1
+        assert too_deeply_nested(f"Lead.\n\n{deep}\n").line == 3
+        assert too_deeply_nested(deep[1:]) is None  # one level fewer
