@@ -16,7 +16,7 @@ import html
 import json
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from sitegen.routes import Route, href
 
@@ -53,9 +53,9 @@ def _json(document: dict) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _char_class(predicate) -> str:
-    """A regex character class of the Basic Multilingual Plane's characters for which predicate holds."""
-    points = [cp for cp in range(0x10000) if predicate(chr(cp))]
+def _char_class(chars: Iterable[str]) -> str:
+    """A regex character class (without its brackets) of these characters, as ranges."""
+    points = sorted(map(ord, chars))
     ranges, start = [], points[0]
     for before, cp in zip(points, points[1:] + [None]):
         if cp != before + 1:
@@ -66,11 +66,13 @@ def _char_class(predicate) -> str:
 
 # Whole-text regular expressions, so that the work per word happens in C: a Python loop over every
 # word of every body made a 10,000-article index take seconds.
-_UPPER = _char_class(str.isupper)
+_UPPER_CHARS = frozenset(filter(str.isupper, map(chr, range(0x10000))))  # of the Basic Multilingual Plane
+_UPPER = _char_class(_UPPER_CHARS)
 _REST = r"[\w'’-]*"
-_CAPITALISED = re.compile(rf"(?<![\w'’-])[{_UPPER}]{_REST}")
+_RUN = re.compile(r"[\w'’-]+")  # a word with its apostrophes and hyphens
 _OPENING = re.compile(rf"(?:^|[.!?:;“”\"‘(])\s*([{_UPPER}]{_REST})", re.M)  # a sentence's first word
 _LOWER = re.compile(rf"(?<![\w'’-])[^\W\d_{_UPPER}]{_REST}")
+_LOWER_FIRST = re.compile(rf"[^\W\d_{_UPPER}]")
 _TAG = re.compile(r"<[^>]+>")
 _POSSESSIVE = re.compile(r"(?:['’]s)?['’-]*$")
 
@@ -86,15 +88,25 @@ def name_candidates(body_html: str) -> list[str]:
     """body_names before the known words are left out: it depends on the body alone, so the load stage
     finds it once per body, beside the Markdown, and a shard only filters it."""
     text = html.unescape(_TAG.sub("\n", body_html))
-    within = Counter(_CAPITALISED.findall(text))
+    # Words are runs of word characters, apostrophes and hyphens: the capitalised ones are the runs that
+    # start with an upper-case letter, and those written in lower case the runs that start with another
+    # letter (what _LOWER finds). One pass for the runs, then set and dictionary work, is faster than a
+    # pass for each kind.
+    runs = _RUN.findall(text)
+    within = Counter([run for run in runs if run[0] in _UPPER_CHARS])
     within.subtract(Counter(_OPENING.findall(text)))
-    lower = set(_LOWER.findall(text)) | CALENDAR
+    written = set(runs)
     names: Counter[str] = Counter()
     for word, count in within.items():
         name = _POSSESSIVE.sub("", word)
-        if count > 0 and name and name.casefold() not in lower:
+        if count > 0 and name and not _written_in_lower_case(name.casefold(), written):
             names[name] += count
     return [name for name, _ in names.most_common()]
+
+
+def _written_in_lower_case(folded: str, runs: set[str]) -> bool:
+    """Whether folded (a word in lower case) is one of the runs, as _LOWER would find it, or a calendar word."""
+    return folded in CALENDAR or (folded in runs and _LOWER_FIRST.match(folded) is not None)
 
 
 def names_not_in(candidates: list[str], known: str) -> list[str]:

@@ -209,3 +209,37 @@ def test_too_deep_nesting_is_found_on_the_first_line_and_on_later_ones():
         assert too_deeply_nested(deep).line == 1
         assert too_deeply_nested(f"Lead.\n\n{deep}\n").line == 3
         assert too_deeply_nested(deep[1:]) is None  # one level fewer
+
+
+def _names_as_first_written(body_html: str) -> list[str]:
+    """search.name_candidates as it was first written, one regular expression per kind of word: the
+    specification the faster one must keep to."""
+    from collections import Counter
+
+    from sitegen import search
+
+    text = html.unescape(search._TAG.sub("\n", body_html))
+    within = Counter(re.findall(rf"(?<![\w'’-])[{search._UPPER}]{search._REST}", text))
+    within.subtract(Counter(search._OPENING.findall(text)))
+    lower = set(search._LOWER.findall(text)) | search.CALENDAR
+    names: Counter[str] = Counter()
+    for word, count in within.items():
+        name = search._POSSESSIVE.sub("", word)
+        if count > 0 and name and name.casefold() not in lower:
+            names[name] += count
+    return [name for name, _ in names.most_common()]
+
+
+NAMES_TEXT = st.lists(st.sampled_from(list("aAbBzZ'’- .\n,(“”12_") + [
+    "Éé", "ǅ", "İ", "ß", "ẞ", "ﬀ", "𐐀", "&amp;", "<p>", "</p>", "Monday"]), max_size=40).map("".join)
+
+
+@given(NAMES_TEXT)
+@example("Abc abc. Abc")
+@example("Talks in Kyiv on Monday, not on Tuesday")
+@example("İstanbul i̇stanbul")
+@example("<p>Kyiv's Kyiv’s KYIV-based -Kyiv kyiv-</p>")
+def test_names_found_in_one_pass_are_those_of_the_first_version(text):
+    from sitegen.search import name_candidates
+
+    assert name_candidates(text) == _names_as_first_written(text)
