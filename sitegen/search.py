@@ -98,8 +98,10 @@ def name_candidates(body_html: str) -> list[str]:
     written = set(runs)
     names: Counter[str] = Counter()
     for word, count in within.items():
-        name = _POSSESSIVE.sub("", word)
-        if count > 0 and name and not _written_in_lower_case(name.casefold(), written):
+        if count <= 0:  # only ever seen opening a sentence
+            continue
+        name = _POSSESSIVE.sub("", word) if word[-1] in "s'’-" else word  # no other ending is cut
+        if name and not _written_in_lower_case(name.casefold(), written):
             names[name] += count
     return [name for name, _ in names.most_common()]
 
