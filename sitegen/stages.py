@@ -88,12 +88,11 @@ def _plan_and_build(site_dir: Path, content: list[ContentFile], unreadable: list
     shown: dict[str, list[str]] = {}
     keys = {route.output: route_key(route, site_key, shown.setdefault(route.output, [])) for route in routes}
     outcome = _write(routes, keys, statics, data, site_dir, output, cache, jobs, options.progress, None, verify)
-    pages = len({*keys, *(s.output for s in statics)})  # a static robots.txt replaces the generated one
     skipped = len(loaded.articles) - len(articles)
     next_due = None if options.future else min((a.date for a in loaded.articles if a.date > now), default=None)
     with _ctrl_c_deferred():  # the output has changed: an interrupt now would be reported as "unchanged"
-        save_plan(cache, output, frame, next_due, skipped, loaded.files, routes, keys, shown, pages)
-    return dict(ok=True, output=output, pages=pages, parsed=loaded.parsed, next_due=next_due,
+        save_plan(cache, output, frame, next_due, skipped, loaded.files, routes, keys, shown, outcome["pages"])
+    return dict(ok=True, output=output, parsed=loaded.parsed, next_due=next_due,
                 markup_rendered=loaded.rendered, routes=tuple(routes), skipped=skipped, notes=_skip_notes(skipped),
                 **outcome)
 
@@ -133,7 +132,7 @@ def _follow_plan(plan: SavedPlan, site_dir: Path, content: list[ContentFile], ou
     outcome = _write(routes, new_keys, statics, data, site_dir, output, cache, 1, options.progress, plan.pages,
                      manifest=manifest)
     cache.update_plan(output, {path: key for path, key, _ in loaded.files}, new_keys)
-    return dict(ok=True, output=output, pages=plan.pages, parsed=loaded.parsed, next_due=plan.until,
+    return dict(ok=True, output=output, parsed=loaded.parsed, next_due=plan.until,
                 markup_rendered=loaded.rendered, routes=tuple(routes), skipped=plan.skipped,
                 notes=_skip_notes(plan.skipped), from_plan=True, **outcome), loaded
 
@@ -193,8 +192,10 @@ def _write(routes: list[Route], route_keys: dict[str, str], statics: list[Static
                             stale=[k for k in memo if k not in live] if whole else [])
         cache.update_manifest(output, _manifest_rows(output, shas, report.manifest, writer.manifest), report.removed)
         writer.finish()
-    unchanged = (len(keys) if whole else site_pages) - len(written)
-    return dict(pages_rendered=len(todo), written=report.written, unchanged=unchanged, removed=report.removed)
+    # Files in the site: one per output path (a static robots.txt replaces the generated one).
+    pages = len(keys) if whole else site_pages
+    return dict(pages=pages, pages_rendered=len(todo), written=report.written, unchanged=pages - len(written),
+                removed=report.removed)
 
 
 def _render_and_stage(routes: list[Route], data: RenderInput, writer: OutputWriter, site_dir: Path, jobs: int,
