@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 import jinja2.bccache
+from markupsafe import Markup
 from jinja2.loaders import split_template_path
 
 from sitegen import __version__
@@ -15,7 +16,7 @@ from sitegen.config import Config
 from sitegen.errors import Problem
 from sitegen.sharing import script_json
 from sitegen.sitedirs import builtin_theme_dir, template_dirs
-from sitegen.views import LONG_DATE
+from sitegen.views import LONG_DATE, ArticleView
 
 
 class _TemplateLoader(jinja2.FileSystemLoader):
@@ -57,8 +58,11 @@ def make_environment(site_dir: Path, config: Config, bytecode_dir: Path | None =
         folder = bytecode_dir / f"sitegen-{__version__}"
         folder.mkdir(parents=True, exist_ok=True)
         cache = _BytecodeCache(str(folder))
+    # auto_reload off: an environment lives for one build, during which templates do not change (with
+    # it on, every page looked at the modification time of each template it uses).
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, bytecode_cache=cache)
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, bytecode_cache=cache,
+                             auto_reload=False)
     tz = config.tz
     env.filters["date_long"] = lambda d: _local(d, tz).strftime(LONG_DATE)
     env.filters["date_short"] = lambda d: _local(d, tz).strftime("%-d %b %Y")
@@ -67,7 +71,37 @@ def make_environment(site_dir: Path, config: Config, bytecode_dir: Path | None =
     env.filters["month_name"] = lambda m: dt.date(2000, m, 1).strftime("%B")
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["script_json"] = script_json
+    env.globals["story"] = _story_function(env)
     return env
+
+
+STORY_TEMPLATE = "_story.html"
+MAX_STORIES_KEPT = 50_000  # fragments of about 600 bytes: a bound on a worker's memory at any site size
+
+
+def _story_function(env: jinja2.Environment):
+    """story(item, heading_level): a story as listings show it (STORY_TEMPLATE), rendered once per story
+    and heading level in each process, like Hugo's partialCached. A story appears on its day's, month's
+    and year's pages, its outlet's and each of its topics' (about ten listings each in the benchmark's
+    corpus), and rendering it each time was a third of a listing page's work. The fragment sees
+    nothing but its two arguments, so those make its key; its trailing whitespace is dropped, the
+    caller lays it out."""
+    kept: dict[tuple[int, int], tuple[object, Markup]] = {}
+
+    def story(item: ArticleView, heading_level: int = 3) -> Markup:
+        key = (id(item), heading_level)
+        hit = kept.get(key)
+        if hit is not None and hit[0] is item:
+            return hit[1]
+        html = Markup(env.get_template(STORY_TEMPLATE).render(item=item, heading_level=heading_level).rstrip())
+        # Only views: they cannot change, and each is kept with its fragment, so its id is never reused.
+        if type(item) is ArticleView:
+            if len(kept) >= MAX_STORIES_KEPT:
+                kept.clear()
+            kept[key] = (item, html)
+        return html
+
+    return story
 
 
 def _local(moment: dt.datetime, tz) -> dt.datetime:

@@ -169,3 +169,55 @@ def test_site_templates_override_the_builtin_theme_and_can_extend_it(site):
     site.build()
     page = site.read("2026/01/06/ukraine-force/index.html")
     assert '<meta name="x-custom" content="yes">' in page and "<h1>UK, France pledge" in page
+
+
+def test_a_site_story_template_changes_every_listing_and_no_article_page(site):
+    site.write("templates/_story.html", '<div class="mine" data-level="{{ heading_level }}">{{ item.title }}</div>\n')
+    site.build()
+    for page in ("index.html", "tags/ukraine/index.html", "sources/punch/index.html", "2026/index.html",
+                 "2026/01/index.html", "digest/2026-01-06/index.html"):
+        assert '<div class="mine" data-level="3">UK, France pledge' in site.read(page) or \
+            '<div class="mine" data-level="3">Tianjin summit' in site.read(page), page
+    assert 'class="mine"' not in site.read("2026/01/06/ukraine-force/index.html")
+
+
+def test_story_fragments_are_rendered_once_per_view_and_level_and_only_views_are_kept(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from sitegen import theme
+    from sitegen.config import load_config
+    from sitegen.views import ArticleView
+
+    (tmp_path / "site.yaml").write_text("title: T\nbase_url: https://example.org/\n", encoding="utf-8")
+    env = theme.make_environment(tmp_path, load_config(tmp_path))
+    renders = []
+    original = env.get_template
+
+    def counting(name, *args, **kwargs):
+        renders.append(name)
+        return original(name, *args, **kwargs)
+
+    monkeypatch.setattr(env, "get_template", counting)
+    story = env.globals["story"]
+
+    def view(title):
+        return ArticleView(file="a.md", url="/a/", abs_url="https://example.org/a/", title=title,
+                           date=dt.datetime(2026, 1, 6, 18, tzinfo=dt.timezone.utc), updated=None, source=None,
+                           source_url=None, tags=(), summary="<b>sum</b>", author=None, words=3, reading_minutes=1,
+                           extra={})
+
+    first, second = view("One & two"), view("Three")
+    html = story(first, 3)
+    assert '<h3 class="story-title"><a href="/a/">One &amp; two</a></h3>' in html
+    assert "&lt;b&gt;sum&lt;/b&gt;" in html and not html.endswith("\n")
+    assert story(first, 3) is html and renders == ["_story.html"]
+    assert "<h4 " in story(first, 4) and "Three" in story(second, 3) and len(renders) == 3
+    # Anything else may change between calls: rendered every time.
+    plain = {"url": "/b/", "title": "B", "source": None, "date": first.date, "summary": ""}
+    story(plain, 3)
+    plain["title"] = "C"
+    assert "C</a>" in story(plain, 3) and len(renders) == 5
+    # A bounded memo: when full it starts again.
+    monkeypatch.setattr(theme, "MAX_STORIES_KEPT", 2)
+    story(view("Four"), 3)
+    assert story(first, 3) is not html
