@@ -96,30 +96,25 @@ def open_plan(cache: BuildCache, output: Path, frame: str, now: dt.datetime) -> 
 
 def save_plan(cache: BuildCache, output: Path, frame: str, until: dt.datetime | None, skipped: int,
               files: Iterable[tuple[str, str, Article | None]], routes: list[Route], keys: dict[str, str],
-              shown: dict[str, list[str]], pages: int) -> None:
-    """Save a full build's plan. files: (file, file_key, article); keys and shown: per route output,
-    its key and the paths of the articles it shows; pages: how many files the site has."""
+              shown: dict[str, list[str]], shared: Iterable[Term | Archive], pages: int) -> None:
+    """Save a full build's plan. files: (file, file_key, article); keys and shown: per route output, its
+    key and the paths of the articles it shows; shared: every term and archive of the index, which
+    route pickles refer to by name; pages: how many files the site has."""
     showing: dict[str, list[str]] = {}
     for rel, paths in shown.items():
         for path in dict.fromkeys(paths):
             showing.setdefault(path, []).append(rel)
     articles = [(file, key, article) for file, key, article in files if article is not None]
-    shared: dict[str, Term | Archive] = {}
     # A route whose key is the one saved has the same pickle: its key describes every article it refers
-    # to (by a digest of path and text) and every term and archive (by name, saved anew each time), so
-    # only new and changed routes are pickled. Generators, so that rows go to SQLite one by one; the
-    # terms and archives after the routes, whose pickling finds them.
+    # to (by a digest of path and text) and every term and archive (by name), so only new and changed
+    # routes are pickled. Every term and archive is saved anew: the routes kept refer to them too.
+    # Generators, so that rows go to SQLite one by one.
     saved = cache.plan_route_keys(output)
-    pickles = ((route.output, _dumps(route, shared)) for route in routes
-               if saved.get(route.output) != keys[route.output])
-
-    def shared_rows():
-        for pid, obj in list(shared.items()):
-            yield pid, _dumps(tuple(getattr(obj, f.name) for f in fields(obj)), shared)
-
+    pickles = ((route.output, _dumps(route)) for route in routes if saved.get(route.output) != keys[route.output])
+    shared_rows = ((_shared_id(obj), _dumps(tuple(getattr(obj, f.name) for f in fields(obj)))) for obj in shared)
     cache.save_plan(output, ((file, key, article_shape(article)) for file, key, article in articles),
                     ((file, "\n".join(showing.get(article.path, ()))) for file, _, article in articles),
-                    {route.output: keys[route.output] for route in routes}, pickles, shared_rows(),
+                    {route.output: keys[route.output] for route in routes}, pickles, shared_rows,
                     gone=[rel for rel in saved if rel not in keys])
     # The record last: it is what makes the rows above count.
     record = {"frame": frame, "until": until.isoformat() if until else "", "skipped": skipped, "pages": pages}
@@ -184,23 +179,22 @@ class _Articles(Sequence):
 
 
 class _Pickler(pickle.Pickler):
-    def __init__(self, file, shared: dict):
+    def __init__(self, file):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.dispatch_table = _DISPATCH
-        self.shared = shared
 
     def persistent_id(self, obj):
-        kind = type(obj)
-        if kind is Article:
-            return "a\0" + obj.path
-        if kind is Term:
-            pid = f"t\0{obj.kind}\0{obj.slug}"
-        elif kind is Archive:
-            pid = f"y\0{obj.year}\0{obj.month}"
-        else:
-            return None
-        self.shared.setdefault(pid, obj)
-        return pid
+        return "a\0" + obj.path if type(obj) is Article else _shared_id(obj)
+
+
+def _shared_id(obj) -> str | None:
+    """How a pickle refers to a term or an archive (the plan saves each once); None for anything else."""
+    kind = type(obj)
+    if kind is Term:
+        return f"t\0{obj.kind}\0{obj.slug}"
+    if kind is Archive:
+        return f"y\0{obj.year}\0{obj.month}"
+    return None
 
 
 class _Unpickler(pickle.Unpickler):
@@ -212,9 +206,9 @@ class _Unpickler(pickle.Unpickler):
         return self.resolve(pid)
 
 
-def _dumps(obj, shared: dict) -> bytes:
+def _dumps(obj) -> bytes:
     buffer = io.BytesIO()
-    _Pickler(buffer, shared).dump(obj)
+    _Pickler(buffer).dump(obj)
     return buffer.getvalue()
 
 

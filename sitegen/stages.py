@@ -91,7 +91,8 @@ def _plan_and_build(site_dir: Path, content: list[ContentFile], unreadable: list
     skipped = len(loaded.articles) - len(articles)
     next_due = None if options.future else min((a.date for a in loaded.articles if a.date > now), default=None)
     with _ctrl_c_deferred():  # the output has changed: an interrupt now would be reported as "unchanged"
-        save_plan(cache, output, frame, next_due, skipped, loaded.files, routes, keys, shown, outcome["pages"])
+        save_plan(cache, output, frame, next_due, skipped, loaded.files, routes, keys, shown,
+                  [*index.tags, *index.sources, *index.years, *index.months], outcome["pages"])
     return dict(ok=True, output=output, parsed=loaded.parsed, next_due=next_due,
                 markup_rendered=loaded.rendered, routes=tuple(routes), skipped=skipped, notes=_skip_notes(skipped),
                 **outcome)

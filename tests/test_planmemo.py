@@ -7,6 +7,7 @@ import sqlite3
 from conftest import NOW, SITE_YAML, Site, article
 from sitegen import stages
 from sitegen.build import BuildOptions, build
+from sitegen.planmemo import _references
 from test_incremental import tree
 
 
@@ -201,3 +202,23 @@ def test_sitegen_check_leaves_no_plan_behind(site):
     assert outputs == {str(site.out)}
     edit_body(site, "s4.md", "After a check.")
     assert site.build().from_plan
+
+
+def test_after_a_full_build_that_changed_few_routes_every_body_edit_still_follows_the_plan(site):
+    # A shape change re-pickles only the routes whose key changed; the terms and archives that the
+    # others refer to must still be in the plan, or an edit shown on those pages plans everything again.
+    make_site(site)
+    assert site.build().ok
+    path = site.root / "content" / "s2.md"
+    path.write_text(path.read_text().replace("title: Story 2", "title: Story Two"))
+    assert not site.build().from_plan
+    with sqlite3.connect(site.root / ".sitegen-cache" / "cache.sqlite") as db:
+        saved = {pid for (pid,) in db.execute("SELECT id FROM plan_shared")}
+        referred = {pid for (blob,) in db.execute("SELECT blob FROM plan_pickles") for pid in _references(blob)
+                    if not pid.startswith("a\0")}
+    assert referred and referred <= saved
+    for name in ("s0.md", "s7.md", "s8.md"):
+        edit_body(site, name, f"Edited {name}.")
+        result = site.build()
+        assert result.ok and result.from_plan, name
+        assert_like_cold(site)
