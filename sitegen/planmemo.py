@@ -71,8 +71,8 @@ def article_shape(article: Article) -> str:
 
 
 def forget_plan(cache: BuildCache, output: Path) -> None:
-    """No plan for output until save_plan. Its rows stay, for save_plan to reuse: without the record they
-    are never read as a plan."""
+    """No plan for output until save_plan_record. Its rows stay, for save_plan_rows to reuse: without the
+    record they are never read as a plan."""
     cache.set_meta(_META + str(output), "")
 
 
@@ -94,12 +94,13 @@ def open_plan(cache: BuildCache, output: Path, frame: str, now: dt.datetime) -> 
     return SavedPlan(output, until, record["skipped"], cache.plan_file_keys(output), record["pages"])
 
 
-def save_plan(cache: BuildCache, output: Path, frame: str, until: dt.datetime | None, skipped: int,
-              files: Iterable[tuple[str, str, Article | None]], routes: list[Route], keys: dict[str, str],
-              shown: dict[str, list[str]], shared: Iterable[Term | Archive], pages: int) -> None:
-    """Save a full build's plan. files: (file, file_key, article); keys and shown: per route output, its
-    key and the paths of the articles it shows; shared: every term and archive of the index, which
-    route pickles refer to by name; pages: how many files the site has."""
+def save_plan_rows(cache: BuildCache, output: Path, files: Iterable[tuple[str, str, Article | None]],
+                   routes: list[Route], keys: dict[str, str], shown: dict[str, list[str]],
+                   shared: Iterable[Term | Archive]) -> None:
+    """Save a full build's plan but its record (save_plan_record, once the output is committed): rows
+    without a record are never read as a plan, so they may be written while the pages render.
+    files: (file, file_key, article); keys and shown: per route output, its key and the paths of the
+    articles it shows; shared: every term and archive of the index, which route pickles refer to."""
     showing: dict[str, list[str]] = {}
     for rel, paths in shown.items():
         for path in dict.fromkeys(paths):
@@ -116,7 +117,11 @@ def save_plan(cache: BuildCache, output: Path, frame: str, until: dt.datetime | 
                     ((file, "\n".join(showing.get(article.path, ()))) for file, _, article in articles),
                     {route.output: keys[route.output] for route in routes}, pickles, shared_rows,
                     gone=[rel for rel in saved if rel not in keys])
-    # The record last: it is what makes the rows above count.
+
+
+def save_plan_record(cache: BuildCache, output: Path, frame: str, until: dt.datetime | None, skipped: int,
+                     pages: int) -> None:
+    """What makes the rows of save_plan_rows a plan; pages: how many files the site has."""
     record = {"frame": frame, "until": until.isoformat() if until else "", "skipped": skipped, "pages": pages}
     cache.set_meta(_META + str(output), json.dumps(record))
 

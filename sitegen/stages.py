@@ -20,7 +20,8 @@ from sitegen.index import build_index, select_articles
 from sitegen.keys import build_key, route_key, templates_key
 from sitegen.load import Loaded, file_key, load_changed, load_content
 from sitegen.output import OutputWriter, write_problem
-from sitegen.planmemo import PlanReader, SavedPlan, article_shape, forget_plan, open_plan, plan_frame, save_plan
+from sitegen.planmemo import (PlanReader, SavedPlan, article_shape, forget_plan, open_plan, plan_frame,
+                              save_plan_record, save_plan_rows)
 from sitegen.related import Relations, find_relations, relation_inputs, relations_as_paths, relations_from_paths
 from sitegen.render import RenderInput, render_route
 from sitegen.routes import Route, StaticFile, find_collisions, plan_routes
@@ -87,12 +88,14 @@ def _plan_and_build(site_dir: Path, content: list[ContentFile], unreadable: list
         verify = strict_verifier(site_dir, config, routes, statics, cache.markup_html)
     shown: dict[str, list[str]] = {}
     keys = {route.output: route_key(route, site_key, shown.setdefault(route.output, [])) for route in routes}
-    outcome = _write(routes, keys, statics, data, site_dir, output, cache, jobs, options.progress, None, verify)
+    shared = [*index.tags, *index.sources, *index.years, *index.months]
+    # The plan's rows are made while the workers render (half a second at 10,000 articles, that was serial).
+    outcome = _write(routes, keys, statics, data, site_dir, output, cache, jobs, options.progress, None, verify,
+                     meanwhile=lambda: save_plan_rows(cache, output, loaded.files, routes, keys, shown, shared))
     skipped = len(loaded.articles) - len(articles)
     next_due = None if options.future else min((a.date for a in loaded.articles if a.date > now), default=None)
     with _ctrl_c_deferred():  # the output has changed: an interrupt now would be reported as "unchanged"
-        save_plan(cache, output, frame, next_due, skipped, loaded.files, routes, keys, shown,
-                  [*index.tags, *index.sources, *index.years, *index.months], outcome["pages"])
+        save_plan_record(cache, output, frame, next_due, skipped, outcome["pages"])
     return dict(ok=True, output=output, parsed=loaded.parsed, next_due=next_due,
                 markup_rendered=loaded.rendered, routes=tuple(routes), skipped=skipped, notes=_skip_notes(skipped),
                 **outcome)
@@ -160,12 +163,13 @@ def _memo_relations(cache: BuildCache, ordered, tag_lists, jobs: int) -> Relatio
 def _write(routes: list[Route], route_keys: dict[str, str], statics: list[StaticFile], data: RenderInput,
            site_dir: Path, output: Path, cache: BuildCache, jobs: int, progress: Progress | None,
            site_pages: int | None = None, verify: Callable[[dict[str, Path]], None] | None = None,
-           manifest: dict | None = None) -> dict:
+           manifest: dict | None = None, meanwhile: Callable[[], None] | None = None) -> dict:
     """Render what may have changed, stage what did change, commit, and remember it all for next time.
 
     route_keys holds the key of every route in routes. site_pages is None when routes are every route
     of the site; a build of part of it (by the saved plan) gives the number of files in the site and
-    the manifest rows of its routes and static files, and leaves every other file as it is."""
+    the manifest rows of its routes and static files, and leaves every other file as it is. meanwhile()
+    runs while the routes render."""
     keys = {**route_keys, **{s.output: _static_key(s) for s in statics}}
     whole = site_pages is None
     # Only a build that planned every route knows which memo rows are of routes that are gone.
@@ -174,7 +178,7 @@ def _write(routes: list[Route], route_keys: dict[str, str], statics: list[Static
     try:
         todo = [r for r in routes if not writer.is_current(r.output, memo.get(keys[r.output]))]
         todo_statics = [s for s in statics if not writer.is_current(s.output, memo.get(keys[s.output]))]
-        results = _render_and_stage(todo, data, writer, site_dir, jobs, progress)
+        results = _render_and_stage(todo, data, writer, site_dir, jobs, progress, meanwhile)
         results += [(s.output, *writer.put(s.output, read_static(s))) for s in todo_statics]
         if verify:  # the site as it will be after the commit: changed files staged, the others in place
             changed = {rel for rel, _, fresh in results if fresh}
@@ -200,7 +204,8 @@ def _write(routes: list[Route], route_keys: dict[str, str], statics: list[Static
 
 
 def _render_and_stage(routes: list[Route], data: RenderInput, writer: OutputWriter, site_dir: Path, jobs: int,
-                      progress: Progress | None) -> list[tuple[str, str, bool]]:
+                      progress: Progress | None, meanwhile: Callable[[], None] | None = None
+                      ) -> list[tuple[str, str, bool]]:
     """Render routes (in worker processes when there are many) and stage their bytes; gather template mistakes."""
     def work(chunk: list[Route]):
         done, problems = [], []
@@ -217,7 +222,7 @@ def _render_and_stage(routes: list[Route], data: RenderInput, writer: OutputWrit
         return done, problems
 
     results, problems, count = [], {}, 0  # a dict: one broken template is one problem, not one per page
-    for done, found in map_in_workers(work, routes, jobs, chunk_size=100):
+    for done, found in map_in_workers(work, routes, jobs, chunk_size=100, meanwhile=meanwhile):
         results += done
         problems.update(dict.fromkeys(found))
         count += len(done) + len(found)

@@ -49,8 +49,10 @@ def _run(bounds: tuple[int, int]):
     return task(list(items[bounds[0]:bounds[1]]))
 
 
-def map_in_workers(task: Callable[[list[T]], R], items: Sequence[T], jobs: int, chunk_size: int) -> Iterator[R]:
-    """task(chunk) for chunks of items, in order of completion.
+def map_in_workers(task: Callable[[list[T]], R], items: Sequence[T], jobs: int, chunk_size: int,
+                   meanwhile: Callable[[], None] | None = None) -> Iterator[R]:
+    """task(chunk) for chunks of items, in order of completion; meanwhile(), when given, runs in this
+    process while the workers start on the chunks (results wait for it), before any result is yielded.
 
     Workers are forked after the data exists, so they inherit task and items: only chunk bounds
     go to them and only results come back, and nothing needs to be picklable but the results.
@@ -60,6 +62,8 @@ def map_in_workers(task: Callable[[list[T]], R], items: Sequence[T], jobs: int, 
     # by one of them into the child, which then waits forever: such callers work in-process.
     if jobs <= 1 or len(items) < MIN_ITEMS_FOR_WORKERS or threading.active_count() > 1 \
             or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile:
+            meanwhile()
         yield from (task(list(items[a:b])) for a, b in bounds)
         return
     global _job
@@ -71,7 +75,10 @@ def map_in_workers(task: Callable[[list[T]], R], items: Sequence[T], jobs: int, 
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(bounds)), _die_with_parent,
                                                    (os.getpid(),)) as pool:
-            yield from pool.imap_unordered(_run, bounds)
+            results = pool.imap_unordered(_run, bounds)
+            if meanwhile:
+                meanwhile()
+            yield from results
     finally:
         gc.unfreeze()
         _job = None

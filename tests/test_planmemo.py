@@ -139,7 +139,7 @@ def test_a_plan_that_was_not_saved_is_not_used(site, monkeypatch):
     """A build killed after its commit but before its plan was saved leaves no plan (forgotten at its start)."""
     make_site(site)
     assert site.build().ok
-    monkeypatch.setattr(stages, "save_plan", lambda *args: None)
+    monkeypatch.setattr(stages, "save_plan_record", lambda *args: None)  # the rows are saved, not the record
     path = site.root / "content" / "s5.md"
     path.write_text(path.read_text().replace("title: Story 5", "title: Story Five"))
     assert site.build().ok
@@ -222,3 +222,22 @@ def test_after_a_full_build_that_changed_few_routes_every_body_edit_still_follow
         result = site.build()
         assert result.ok and result.from_plan, name
         assert_like_cold(site)
+
+
+def test_a_full_build_that_fails_while_rendering_leaves_no_plan_and_the_next_one_a_good_one(site):
+    # The plan's rows are written while pages render: a build that then fails must not leave a plan.
+    make_site(site, n=12)
+    assert site.build().ok
+    path = site.root / "content" / "s3.md"
+    path.write_text(path.read_text().replace("title: Story 3", "title: Story Three"))
+    site.write("templates/article.html", '{% extends "default/article.html" %}{% block main %}{{ nope.x }}{% endblock %}')
+    assert not site.build().ok
+    (site.root / "templates" / "article.html").unlink()
+    edit_body(site, "s5.md", "Edited while the plan was being replaced.")
+    result = site.build()
+    assert result.ok and not result.from_plan
+    assert_like_cold(site)
+    edit_body(site, "s6.md", "And once more.")
+    result = site.build()
+    assert result.ok and result.from_plan
+    assert_like_cold(site)
