@@ -124,8 +124,8 @@ def add_one(tool: Tool) -> Path:
 
 
 def measure(tool: Tool, rounds: int) -> dict:
-    """The median of each figure over rounds of (cold, no change, edit one, add one), the corpus put
-    back as it was after each; the largest peak memory of the cold builds."""
+    """The median of each figure over rounds of (cold, no change, edit one, add one, edit after add),
+    the corpus put back as it was after each; the largest peak memory of the cold builds."""
     runs = []
     for _ in range(rounds):
         tool.clean()

@@ -306,22 +306,25 @@ class FastDelimiterProcessor(ip.DelimiterProcessor):
 
     def _closing_star(self, data: str, position: int) -> int | None:
         """Where the closing '*' is when the delimiter stock's search would return next is one '*' that
-        can only close; None for anything else. Stock's search, with only the '*' opener pending: it
-        passes characters no boundary matches and a '_' that can only close; it stops at the others."""
-        while True:
-            found = [at for at in (data.find("*", position), data.find("_", position)) if at >= 0]
-            if not found:
-                return None
-            at = min(found)
+        can close; None for anything else. Stock's search, with only the '*' opener pending: it passes
+        characters no boundary matches and a '_' that can only close; it stops at the others."""
+        star, under = data.find("*", position), data.find("_", position)
+        while star >= 0 or under >= 0:
+            at = star if under < 0 or 0 <= star < under else under
             match = self.delimiters[data[at]].boundary.match(data, at)
             if match is None or (data[at] == "_" and match.lastgroup[0] == "e"):
-                position = at + 1
+                # Only the one passed is looked for again: each character is looked at once.
+                if at == star:
+                    star = data.find("*", at + 1)
+                else:
+                    under = data.find("_", at + 1)
                 continue
             # One '*' that closes; if it could also open ("ambiguous", before punctuation), stock closes
             # with it all the same, the opener being pending and as long.
             if data[at] == "*" and match.lastgroup in ("end", "ambiguous") and match.end() == at + 1:
                 return at
             return None
+        return None
 
 
 class _PostSkipWithout:
@@ -565,13 +568,16 @@ def _all_hold(needle: str, *placeholders: str) -> bool:
 _PRIVATE = ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern")
 
 
+# The stand-in matches what the stock class matches (a snapshot taken after install() must know it).
+KNOWN_TRIGGERS[FastDelimiterProcessor, EM_STRONG_RE] = ("*", "_")
+
 # FastDelimiterProcessor was read against this release's DelimiterProcessor and Delimiter (the earlier
 # 3.11 releases pair delimiters otherwise).
 EM_VERIFIED = frozenset({"3.11.3"})
 
 
 def _stock_em_delimiters(em: Any) -> bool:
-    """The delimiters as stock `extra` sets them up: '*' and '_', each for strong and em, single or double."""
+    """The delimiters as Markdown's core sets them up: '*' and '_', each for strong and em, one or two."""
     return set(em.delimiters) == {"*", "_"} and all(
         d.tags == ("strong", "em") and d.tag_count == 2 and not d.double for d in em.delimiters.values())
 

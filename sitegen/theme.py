@@ -76,7 +76,7 @@ def make_environment(site_dir: Path, config: Config, bytecode_dir: Path | None =
 
 
 STORY_TEMPLATE = "_story.html"
-MAX_STORIES_KEPT = 50_000  # fragments of about 600 bytes: a bound on a worker's memory at any site size
+MAX_STORIES_KEPT = 20_000  # fragments of about 700 bytes: at most about 20 MB in a worker, at any site size
 
 
 def _story_function(env: jinja2.Environment):

@@ -193,24 +193,31 @@ def test_a_worker_whose_parent_died_before_it_started_exits_at_once():
     assert os.waitstatus_to_exitcode(status) == 1
 
 
-def test_work_meant_for_meanwhile_runs_in_the_parent_while_workers_work_and_before_any_result():
+def test_work_meant_for_meanwhile_runs_in_the_parent_while_workers_work_and_before_any_result(tmp_path):
     """map_in_workers(meanwhile=...): the plan's rows are written this way while the pages render."""
     import time
 
     from sitegen.workers import MIN_ITEMS_FOR_WORKERS, map_in_workers
 
+    marker = tmp_path / "a chunk was done"
     for jobs, count in ((2, MIN_ITEMS_FOR_WORKERS * 2), (1, 10)):
+        marker.unlink(missing_ok=True)
         events = []
 
-        def meanwhile():
-            time.sleep(0.2)  # the workers' chunks are done by now
-            events.append(("meanwhile", os.getpid(), time.monotonic()))
-
         def chunk_done(chunk):
+            marker.touch()
             return os.getpid(), time.monotonic(), len(chunk)
 
+        def meanwhile():
+            deadline = time.monotonic() + 10
+            while jobs > 1 and not marker.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)  # forked workers do chunks while this runs
+            events.append((os.getpid(), marker.exists(), time.monotonic()))
+
         results = list(map_in_workers(chunk_done, list(range(count)), jobs, 50, meanwhile=meanwhile))
-        assert sum(n for _, _, n in results) == count and events[0][1] == os.getpid()
-        if jobs > 1:  # forked workers did the chunks, and some before meanwhile was over
-            assert os.getpid() not in {pid for pid, _, _ in results}
-            assert min(at for _, at, _ in results) < events[0][2]
+        (pid, saw_a_chunk, ended), = events
+        assert sum(n for _, _, n in results) == count and pid == os.getpid()
+        if jobs > 1:
+            assert saw_a_chunk and os.getpid() not in {pid for pid, _, _ in results}
+        else:  # in this process: before the first chunk
+            assert not saw_a_chunk and ended < min(at for _, at, _ in results)

@@ -7,6 +7,7 @@ import sqlite3
 from conftest import NOW, SITE_YAML, Site, article
 from sitegen import stages
 from sitegen.build import BuildOptions, build
+from sitegen.errors import Problem, SiteError
 from sitegen.planmemo import _references
 from test_incremental import tree
 
@@ -224,20 +225,36 @@ def test_after_a_full_build_that_changed_few_routes_every_body_edit_still_follow
         assert_like_cold(site)
 
 
-def test_a_full_build_that_fails_while_rendering_leaves_no_plan_and_the_next_one_a_good_one(site):
-    # The plan's rows are written while pages render: a build that then fails must not leave a plan.
+def test_a_full_build_that_fails_after_rendering_leaves_no_plan_and_the_next_one_a_good_one(site, monkeypatch):
+    # The plan's rows are written while pages render: a build that then fails must leave no plan, and
+    # the next full build, whose routes have the same keys, reuses those rows as they are.
     make_site(site, n=12)
     assert site.build().ok
     path = site.root / "content" / "s3.md"
     path.write_text(path.read_text().replace("title: Story 3", "title: Story Three"))
-    site.write("templates/article.html", '{% extends "default/article.html" %}{% block main %}{{ nope.x }}{% endblock %}')
+
+    def no_commit(self, *args):
+        raise SiteError([Problem("build", None, "the commit failed")])
+
+    monkeypatch.setattr(stages.OutputWriter, "commit", no_commit)
     assert not site.build().ok
-    (site.root / "templates" / "article.html").unlink()
-    edit_body(site, "s5.md", "Edited while the plan was being replaced.")
+    monkeypatch.undo()
     result = site.build()
     assert result.ok and not result.from_plan
     assert_like_cold(site)
-    edit_body(site, "s6.md", "And once more.")
+    edit_body(site, "s6.md", "Edited after the failed build.")
+    result = site.build()
+    assert result.ok and result.from_plan
+    assert_like_cold(site)
+
+
+def test_a_full_build_with_nothing_to_render_still_saves_its_plan(site):
+    make_site(site)
+    assert site.build().ok
+    site.write("static/extra.txt", "a new static file: a full build, every page as it was")
+    result = site.build()
+    assert result.ok and not result.from_plan and result.pages_rendered == 0
+    edit_body(site, "s6.md", "Edited after it.")
     result = site.build()
     assert result.ok and result.from_plan
     assert_like_cold(site)
