@@ -286,8 +286,9 @@ class FastDelimiterProcessor(ip.DelimiterProcessor):
     that can only open (its own boundary regex says "start"), whose first later delimiter that stock's
     search would stop at is a single '*' that can close ("end", or "ambiguous" as before punctuation),
     with nothing pending, is made an <em> of the text between them, as stock's pairing makes it (one
-    region, then a reset). Anything else goes to stock. Installed by swapping the class of the stock instance, which Markdown also
-    holds as md.delimiters, and only on the release it was read against (EM_VERIFIED)."""
+    region, then a reset). Anything else goes to stock. Installed by swapping the class of the stock
+    instance, which Markdown also holds as md.delimiters, and only on the release it was read against
+    (EM_VERIFIED)."""
 
     def handleMatch(self, m, data):  # noqa: N802 - the stock name
         start = m.start(0)
