@@ -1,4 +1,4 @@
-"""Machine-read files: Atom feeds (through feedgen), JSON Feeds, sitemap.xml and robots.txt."""
+"""Machine-read files: Atom feeds (through feedgen), JSON Feeds, the sitemap and its index, and robots.txt."""
 from __future__ import annotations
 
 import datetime as dt
@@ -36,6 +36,8 @@ def render_machine_file(route: Route, data: "RenderInput") -> bytes:
         return render_search_shard(route, data)
     if route.kind == "sitemap":
         return render_sitemap(route, data)
+    if route.kind == "sitemap-index":
+        return render_sitemap_index(route, data)
     if route.kind == "robots":
         return render_robots(data)
     raise ValueError(f"no renderer for route kind {route.kind}")
@@ -142,6 +144,16 @@ def render_sitemap(route: Route, data: "RenderInput") -> bytes:
         lastmod = f"<lastmod>{stamp}</lastmod>" if stamp else ""
         lines.append(f"  <url><loc>{html.escape(absolute_url(config, path), quote=False)}</loc>{lastmod}</url>")
     lines.append("</urlset>\n")
+    return "\n".join(lines).encode("utf-8")
+
+
+def render_sitemap_index(route: Route, data: "RenderInput") -> bytes:
+    """The sitemap of a site with more pages than one sitemap file holds: a list of its parts."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path in route.context["parts"]:
+        lines.append(f"  <sitemap><loc>{html.escape(absolute_url(data.config, path), quote=False)}</loc></sitemap>")
+    lines.append("</sitemapindex>\n")
     return "\n".join(lines).encode("utf-8")
 
 

@@ -60,6 +60,11 @@ class StaticFile:
     owner: str
 
 
+# sitemaps.org allows 50,000 URLs in one sitemap file (a site of about 27,000 articles has that many
+# pages); smaller parts keep the work of rendering any one of them small.
+SITEMAP_URLS_PER_FILE = 10_000
+
+
 def output_for(path: str) -> str:
     """'/a/b/' -> 'a/b/index.html'; '/feed.xml' -> 'feed.xml'."""
     rel = path.lstrip("/")
@@ -120,9 +125,20 @@ def plan_routes(index: Index, config: Config) -> list[Route]:
         Route("notfound", "/404.html", "404.html", "404.html"),
         Route("robots", "/robots.txt", "robots.txt"),
     ]
-    routes.append(Route("sitemap", "/sitemap.xml", "sitemap.xml", None,
-                        MappingProxyType({"entries": _sitemap_entries(routes)})))
+    routes += sitemap_routes(_sitemap_entries(routes))
     return routes
+
+
+def sitemap_routes(entries: tuple[tuple[str, str | None], ...]) -> list[Route]:
+    """/sitemap.xml listing every entry, or, past SITEMAP_URLS_PER_FILE, a sitemap index of numbered parts."""
+    if len(entries) <= SITEMAP_URLS_PER_FILE:
+        return [Route("sitemap", "/sitemap.xml", "sitemap.xml", None, MappingProxyType({"entries": entries}))]
+    paths = [f"/sitemap-{number}.xml" for number in range(1, -(-len(entries) // SITEMAP_URLS_PER_FILE) + 1)]
+    parts = [Route("sitemap", path, output_for(path), None,
+                   MappingProxyType({"entries": entries[at:at + SITEMAP_URLS_PER_FILE]}))
+             for path, at in zip(paths, range(0, len(entries), SITEMAP_URLS_PER_FILE))]
+    return [Route("sitemap-index", "/sitemap.xml", "sitemap.xml", None, MappingProxyType({"parts": tuple(paths)})),
+            *parts]
 
 
 def _article_route(article: Article, index: Index, config: Config) -> Route:

@@ -110,6 +110,43 @@ def test_sitemap_validates_against_the_sitemaps_schema(site):
     assert schema.validate(doc), schema.error_log
 
 
+def test_a_site_with_more_pages_than_a_sitemap_file_holds_gets_a_sitemap_index(site, monkeypatch):
+    import shutil
+
+    from lxml import etree
+
+    import sitegen.routes
+    from conftest import REPO
+
+    site.build()
+    every_page = re.findall(r"<loc>(.*?)</loc>", site.read("sitemap.xml"))
+    shutil.rmtree(site.root / ".sitegen-cache")  # the limit is no input of a build: make the next one full
+    monkeypatch.setattr(sitegen.routes, "SITEMAP_URLS_PER_FILE", 4)
+    result = site.build(strict=True)  # strict: check follows the index to the parts, and their pages
+    assert result.ok, result.problems
+    index = etree.parse(str(site.out / "sitemap.xml"))
+    index_schema = etree.XMLSchema(etree.parse(str(REPO / "tests" / "data" / "siteindex.xsd")))  # sitemaps.org 0.9
+    assert index_schema.validate(index), index_schema.error_log
+    parts = [loc.text for loc in index.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert parts == [f"https://example.org/sitemap-{n}.xml" for n in range(1, -(-len(every_page) // 4) + 1)]
+    schema = etree.XMLSchema(etree.parse(str(REPO / "tests" / "data" / "sitemap.xsd")))
+    listed = []
+    for url in parts:
+        part = etree.parse(str(site.out / url.removeprefix("https://example.org/")))
+        assert schema.validate(part), schema.error_log
+        locs = [loc.text for loc in part.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+        assert 1 <= len(locs) <= 4
+        listed += locs
+    assert listed == every_page, "every page once, in the same order"
+    assert "Sitemap: https://example.org/sitemap.xml" in site.read("robots.txt")
+
+    shutil.rmtree(site.root / ".sitegen-cache")
+    monkeypatch.setattr(sitegen.routes, "SITEMAP_URLS_PER_FILE", 10_000)
+    assert site.build().ok
+    assert re.findall(r"<loc>(.*?)</loc>", site.read("sitemap.xml")) == every_page
+    assert not list(site.out.glob("sitemap-*.xml")), "the parts go when the site fits one file again"
+
+
 def test_not_found_page_and_static_files(site):
     site.write("static/images/logo.png", b"\x89PNG fake")
     site.build()
