@@ -393,10 +393,27 @@ def test_the_simple_emphasis_is_made_without_stock_and_the_rest_with_it(monkeypa
     monkeypatch.setattr(ip.DelimiterProcessor, "handleMatch",
                         lambda self, m, data: (type(self) is fastmarkdown.FastDelimiterProcessor
                                                and made_by_stock.append(data[m.start(0):])) or stock(self, m, data))
-    assert_same_html("Analysts expect *despite* the *new plan*, not *this*.\n*Two* lines: *this*")
+    # R&amp;D: an entity, so these texts take the inline loop rather than _made_directly.
+    assert_same_html("R&amp;D expect *despite* the *new plan*, not *this*.\n*Two* lines: *this*")
     assert made_by_stock == []
     assert_same_html("*a **b** c* and *d_")
     assert made_by_stock
+
+
+def test_texts_only_emphasis_can_act_on_are_made_without_the_inline_loop(monkeypatch):
+    looped = []
+    loop = fastmarkdown.FastInlineProcessor._InlineProcessor__handleInline
+    monkeypatch.setattr(fastmarkdown.FastInlineProcessor, "_InlineProcessor__handleInline",
+                        lambda self, data, index=0: looped.append(data) or loop(self, data, index))
+    assert_same_html("Plain *em* text, *two* here.\n\n## A *heading*\n\n> Quoted *words*\n\n- item *a*\n"
+                     "    - nested *b*\n\nA [link](/x) and *em*.\n\nAn *odd* star * here.\n\nR&amp;D *em*\n\n"
+                     "*a **b** c*\n\nsnake_case *em*")
+    texts = "\n".join(looped)
+    for made_directly in ("Plain", "heading", "Quoted", "nested"):
+        assert made_directly not in texts
+    # An item with a list inside, a link, a '*' that neither opens nor closes, an entity, strong, '_'.
+    for looped_over in ("item *a*", "[link]", "star * here", "R&amp;D", "**b**", "snake_case"):
+        assert looped_over in texts
 
 
 def test_a_processor_some_extension_replaced_is_left_alone():
