@@ -116,9 +116,9 @@ class BuildCache:
                 continue
         return result
 
-    def update_parsed(self, new: dict[str, object], stale: Iterable[str]) -> None:
-        """Add new parses and drop those of files that changed or vanished."""
-        self._sync("parsed", ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in new.items()), stale)
+    def forget_parsed(self, stale: Iterable[str]) -> None:
+        """Drop the parses of files that changed or vanished."""
+        self._sync("parsed", (), stale)
 
     # Markdown: body key -> (html, summary, words, names: search.name_candidates, one per line)
     def markup_known(self, keys: Iterable[str]) -> dict[str, tuple[str, int]]:
@@ -129,8 +129,12 @@ class BuildCache:
         """(summary, words) of a rendered body."""
         return self._markup_row(key, "summary, words")
 
-    def put_markup(self, rows: Iterable[tuple[str, str, str, int, str]]) -> None:
+    def put_parsed_and_markup(self, parses: Iterable[tuple[str, object]],
+                              rows: Iterable[tuple[str, str, str, int, str]]) -> None:
+        """New parses (file key -> ParsedFile) and rendered bodies, in one transaction."""
         with self._transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)",
+                           ((key, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)) for key, parsed in parses))
             db.executemany("INSERT OR REPLACE INTO markup VALUES (?, ?, ?, ?, ?)", rows)
 
     def markup_names(self, key: str) -> list[str]:

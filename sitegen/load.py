@@ -59,8 +59,8 @@ def load_changed(site_dir: Path, files: list[ContentFile], replaced: list[str], 
 def _load(site_dir: Path, keyed: dict[str, str], memo: dict, stale: list[str], config: Config, cache: BuildCache,
           jobs: int, progress: Progress | None) -> Loaded:
     missing = [(key, Path(path)) for key, path in keyed.items() if key not in memo]
-    fresh, rendered = _parse_and_render(site_dir, config, cache, missing, jobs, progress)
-    cache.update_parsed(fresh, stale=stale)
+    fresh, rendered = _parse_and_render(site_dir, config, cache, missing, jobs, progress)  # stored as they came
+    cache.forget_parsed(stale)
     results = [fresh.get(key) or memo[key] for key in keyed]
     articles = tuple(r.article for r in results if r.article)
     problems = tuple(p for r in results for p in r.problems)
@@ -90,8 +90,9 @@ def _parse_and_render(site_dir: Path, config: Config, cache: BuildCache, missing
                              "\n".join(name_candidates(html.html))))
                 rendered_now = True
             out.append((key, ParsedFile(parsed.article, "", parsed.problems), rendered_now))  # the body is not kept
-        # Stored by the worker itself: the HTML never travels back through the parent.
-        cache.put_markup(rows)
+        # Stored by the worker itself: the HTML never travels back through the parent, and the parent's
+        # serial part of the load stage does not grow with the number of files.
+        cache.put_parsed_and_markup([(key, parsed) for key, parsed, _ in out], rows)
         return out
 
     done = 0
