@@ -136,6 +136,7 @@ class OutputWriter:
         """Make the staged files the output; remove what is not in keep (nothing when keep is None: a
         build of part of the site). Caller holds output_lock."""
         pending = journal_path(self.dest).with_suffix(".tmp")
+        written = sorted(written)  # in path order whatever order they rendered in: the same first problem
         try:
             removed = [] if self.first or keep is None else sorted(self._previous_files() - keep)
             if self.first:
@@ -143,7 +144,7 @@ class OutputWriter:
             else:
                 # Checked before the commit point: a folder refusing a file after it would leave a mix.
                 _check_writable(self.dest, [*written, *removed])
-                plan = {"staging": self.stage.name, "write": sorted(written), "remove": removed}
+                plan = {"staging": self.stage.name, "write": written, "remove": removed}
                 pending.write_text(json.dumps(plan), encoding="utf-8")
                 os.replace(pending, journal_path(self.dest))  # the commit point
         except OSError as exc:
@@ -153,7 +154,7 @@ class OutputWriter:
         try:
             if not self.first:
                 _apply(self.dest, plan)
-            return WriteReport(tuple(sorted(written)), tuple(removed), self._stat_written(written))
+            return WriteReport(tuple(written), tuple(removed), self._stat_written(written))
         except OSError as exc:  # past the commit point: the staging folder stays, for recover() to finish with
             raise write_problem(exc, self.dest, "run the build again to complete it") from None
 

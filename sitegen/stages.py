@@ -221,6 +221,9 @@ def _render_and_stage(routes: list[Route], data: RenderInput, writer: OutputWrit
             done.append((route.output, *writer.put(route.output, data_bytes)))
         return done, problems
 
+    # Machine-read files first: a feed or a search shard takes 10 to 30 times a page's work, and a chunk
+    # of them dealt last kept one worker busy for half a second after the other had finished.
+    routes = sorted(routes, key=lambda route: route.template is not None)
     results, problems, count = [], {}, 0  # a dict: one broken template is one problem, not one per page
     for done, found in map_in_workers(work, routes, jobs, chunk_size=100, meanwhile=meanwhile):
         results += done
