@@ -74,12 +74,13 @@ def _parse_and_render(site_dir: Path, config: Config, cache: BuildCache, missing
     rendered = 0
 
     def work(chunk: list[tuple[str, Path]]) -> list[tuple[str, ParsedFile, bool]]:
+        read = [(key, read_article(site_dir, path, config)) for key, path in chunk]
+        # A body already rendered (a touched file, a moved article) is not rendered again: one query a chunk.
+        known = cache.markup_known([parsed.article.body_key for _, parsed in read if parsed.article is not None])
         out, rows = [], []
-        for key, path in chunk:
-            parsed = read_article(site_dir, path, config)
+        for key, parsed in read:
             rendered_now = False
-            # A body already rendered (a touched file, a moved article) is not rendered again.
-            if parsed.article is not None and not cache.markup_known([parsed.article.body_key]):
+            if parsed.article is not None and parsed.article.body_key not in known:
                 try:
                     html = render_markdown(parsed.body)
                 except MarkupError as exc:
