@@ -138,22 +138,23 @@ def _attribution(source: str | None, url: str | None) -> str:
 def render_sitemap(route: Route, data: "RenderInput") -> bytes:
     """Every HTML page of the site, articles with their last-modified date."""
     config = data.config
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for path, stamp in route.context["entries"]:
-        lastmod = f"<lastmod>{stamp}</lastmod>" if stamp else ""
-        lines.append(f"  <url><loc>{html.escape(absolute_url(config, path), quote=False)}</loc>{lastmod}</url>")
-    lines.append("</urlset>\n")
-    return "\n".join(lines).encode("utf-8")
+    return _sitemaps_org("urlset", (
+        f"<url><loc>{html.escape(absolute_url(config, path), quote=False)}</loc>"
+        + (f"<lastmod>{stamp}</lastmod>" if stamp else "") + "</url>"
+        for path, stamp in route.context["entries"]))
 
 
 def render_sitemap_index(route: Route, data: "RenderInput") -> bytes:
     """The sitemap of a site with more pages than one sitemap file holds: a list of its parts."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for path in route.context["parts"]:
-        lines.append(f"  <sitemap><loc>{html.escape(absolute_url(data.config, path), quote=False)}</loc></sitemap>")
-    lines.append("</sitemapindex>\n")
+    return _sitemaps_org("sitemapindex", (
+        f"<sitemap><loc>{html.escape(absolute_url(data.config, path), quote=False)}</loc></sitemap>"
+        for path in route.context["parts"]))
+
+
+def _sitemaps_org(root: str, rows) -> bytes:
+    """A sitemaps.org 0.9 document: root around the rows, one a line."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<{root} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+             *(f"  {row}" for row in rows), f"</{root}>\n"]
     return "\n".join(lines).encode("utf-8")
 
 

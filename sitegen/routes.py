@@ -133,12 +133,12 @@ def sitemap_routes(entries: tuple[tuple[str, str | None], ...]) -> list[Route]:
     """/sitemap.xml listing every entry, or, past SITEMAP_URLS_PER_FILE, a sitemap index of numbered parts."""
     if len(entries) <= SITEMAP_URLS_PER_FILE:
         return [Route("sitemap", "/sitemap.xml", "sitemap.xml", None, MappingProxyType({"entries": entries}))]
-    paths = [f"/sitemap-{number}.xml" for number in range(1, -(-len(entries) // SITEMAP_URLS_PER_FILE) + 1)]
+    starts = range(0, len(entries), SITEMAP_URLS_PER_FILE)
+    paths = tuple(f"/sitemap-{number}.xml" for number in range(1, len(starts) + 1))
     parts = [Route("sitemap", path, output_for(path), None,
                    MappingProxyType({"entries": entries[at:at + SITEMAP_URLS_PER_FILE]}))
-             for path, at in zip(paths, range(0, len(entries), SITEMAP_URLS_PER_FILE))]
-    return [Route("sitemap-index", "/sitemap.xml", "sitemap.xml", None, MappingProxyType({"parts": tuple(paths)})),
-            *parts]
+             for path, at in zip(paths, starts)]
+    return [Route("sitemap-index", "/sitemap.xml", "sitemap.xml", None, MappingProxyType({"parts": paths})), *parts]
 
 
 def _article_route(article: Article, index: Index, config: Config) -> Route:
