@@ -1,0 +1,78 @@
+"""Templates escape what they write out with theme._output_escape, not markupsafe.escape: the same
+characters, without making a Markup object for each. These tests hold it to stock escaping."""
+from __future__ import annotations
+
+import datetime as dt
+
+import jinja2
+import markupsafe
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from markupsafe import Markup
+
+from sitegen import theme
+from sitegen.config import load_config
+
+
+class _Html:
+    def __html__(self):
+        return "<i>own</i>"
+
+
+class _Text:
+    def __str__(self):
+        return "a < b & \"c\" 'd'"
+
+
+values = st.one_of(st.text(), st.text().map(Markup), st.integers(), st.floats(allow_nan=False), st.booleans(),
+                   st.none(), st.just(_Html()), st.just(_Text()), st.just(dt.date(2026, 1, 6)))
+
+
+def test_the_fast_escape_is_in_use_on_the_versions_it_was_checked_on():
+    assert theme._FAST_ESCAPE, "Jinja or MarkupSafe changed: check _output_escape against this version"
+
+
+@given(values)
+def test_the_output_escape_gives_the_characters_of_markupsafe_escape(value):
+    assert str(theme._output_escape(value)) == str(markupsafe.escape(value))
+
+
+TEMPLATE = """\
+{%- macro card(x, level=2) -%}<h{{ level }} title="{{ x }}">{{ x }}</h{{ level }}>{%- endmacro -%}
+{%- macro box(x) -%}<div>{{ x }}{{ caller() }}</div>{%- endmacro -%}
+{% set block_set %}<b>{{ text }}</b>{% endset %}
+{{ text }} {{ markup }} {{ number }} {{ html_object }} {{ text ~ markup }} {{ markup ~ text }}
+{{ card(text) }} {% call box(markup) %}<p>{{ text }}</p>{% endcall %}
+{{ block_set }} {{ block_set | length }} {{ text | upper }} {{ text | e }} {{ markup | safe }}
+{% filter upper %}{{ text }}{% endfilter %}
+{% autoescape false %}{{ text }}{% endautoescape %}
+{% for item in items %}{{ loop.index }}:{{ item }} {% endfor %}
+{{ "<literal>" }} {{ text if number else markup }} {{ [text, markup] | join(", ") }}
+"""
+
+
+@pytest.mark.parametrize("text", ["plain", "Kyiv & <Moscow> \"quoted\" 'single'", "", "&amp; already"])
+def test_a_template_writes_the_same_bytes_as_with_stock_escaping(tmp_path, text):
+    (tmp_path / "site.yaml").write_text("title: T\n", encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "probe.html").write_text(TEMPLATE, encoding="utf-8")
+    env = theme.make_environment(tmp_path, load_config(tmp_path), tmp_path / "bytecode")
+    stock = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path / "templates")), autoescape=True,
+                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                               keep_trailing_newline=True)
+    context = dict(text=text, markup=Markup("<em>safe</em>"), number=3, html_object=_Html(),
+                   items=[text, Markup("<br>"), 7])
+    expected = stock.get_template("probe.html").render(context)
+    assert env.get_template("probe.html").render(context) == expected
+    # Again from the compiled templates kept on disk, as every later build loads them.
+    again = theme.make_environment(tmp_path, load_config(tmp_path), tmp_path / "bytecode")
+    assert again.get_template("probe.html").render(context) == expected
+    assert type(env.get_template("probe.html")) is not jinja2.Template  # the fast escape was in use
+
+
+def test_an_undefined_name_still_fails_the_page(tmp_path):
+    (tmp_path / "site.yaml").write_text("title: T\n", encoding="utf-8")
+    env = theme.make_environment(tmp_path, load_config(tmp_path))
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ missing }}").render()
