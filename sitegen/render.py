@@ -28,7 +28,7 @@ class RenderInput:
     site_feeds: tuple = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "site", _site_globals(self.config))
+        object.__setattr__(self, "site", self.env.globals["site"])
         object.__setattr__(self, "site_feeds", (_feed_links(self.config, "/", self.config.title),))
 
     def with_body(self, view: ArticleView, body_key: str) -> ArticleView:
@@ -134,14 +134,6 @@ def _archives_context(route: Route, data: RenderInput) -> dict:
               [(m, href(data.config, archive_path(m))) for m in months if m.year == y.year])
              for y in route.context["years"]]
     return {"years": years, "title": "Archive"}
-
-
-def _site_globals(config: Config) -> dict:
-    return {
-        "title": config.title, "description": config.description, "language": config.language,
-        "base_url": config.base_url, "author": config.author, "params": config.params,
-        "url": lambda path: href(config, path),
-    }
 
 
 _CONTEXT_BUILDERS: dict[str, Callable] = {

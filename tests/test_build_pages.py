@@ -218,6 +218,19 @@ def test_a_site_story_template_changes_every_listing_and_no_article_page(site):
     assert 'class="mine"' not in site.read("2026/01/06/ukraine-force/index.html")
 
 
+def _count_templates(env, monkeypatch) -> list[str]:
+    """The names of the templates env is asked for from now on, in order."""
+    renders = []
+    original = env.get_template
+
+    def counting(name, *args, **kwargs):
+        renders.append(name)
+        return original(name, *args, **kwargs)
+
+    monkeypatch.setattr(env, "get_template", counting)
+    return renders
+
+
 def test_story_fragments_are_rendered_once_per_view_and_level_and_only_views_are_kept(tmp_path, monkeypatch):
     import datetime as dt
 
@@ -227,14 +240,7 @@ def test_story_fragments_are_rendered_once_per_view_and_level_and_only_views_are
 
     (tmp_path / "site.yaml").write_text("title: T\nbase_url: https://example.org/\n", encoding="utf-8")
     env = theme.make_environment(tmp_path, load_config(tmp_path))
-    renders = []
-    original = env.get_template
-
-    def counting(name, *args, **kwargs):
-        renders.append(name)
-        return original(name, *args, **kwargs)
-
-    monkeypatch.setattr(env, "get_template", counting)
+    renders = _count_templates(env, monkeypatch)
     story = env.globals["story"]
 
     def view(title):
@@ -258,3 +264,41 @@ def test_story_fragments_are_rendered_once_per_view_and_level_and_only_views_are
     monkeypatch.setattr(theme, "MAX_STORIES_KEPT", 2)
     story(view("Four"), 3)
     assert story(first, 3) is not html
+
+
+def test_cached_partials_render_once_per_set_of_values_and_see_the_site(tmp_path, monkeypatch):
+    from sitegen import theme
+    from sitegen.config import load_config
+
+    (tmp_path / "site.yaml").write_text("title: Kyiv & Co\nbase_url: https://example.org/news/\n", encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "_part.html").write_text(
+        "<a href=\"{{ site.url('/tags/') }}\">{{ site.title }}</a>{{ kind }}{{ items | default([]) | length }}\n\n",
+        encoding="utf-8")
+    env = theme.make_environment(tmp_path, load_config(tmp_path))
+    renders = _count_templates(env, monkeypatch)
+    partial = env.globals["partial_cached"]
+    html = partial("_part.html", kind="home")
+    assert html == '<a href="/news/tags/">Kyiv &amp; Co</a>home0'  # the site's globals, escaped; no trailing space
+    assert partial("_part.html", kind="home") is html and renders == ["_part.html"]
+    assert partial("_part.html", kind="tag").endswith("tag0") and len(renders) == 2
+    # A value that cannot be a key: rendered every time, with what it holds then.
+    items = [1]
+    assert partial("_part.html", kind="x", items=items).endswith("x1")
+    items.append(2)
+    assert partial("_part.html", kind="x", items=items).endswith("x2") and len(renders) == 4
+    monkeypatch.setattr(theme, "MAX_PARTIALS_KEPT", 2)  # bounded: when full it starts again
+    partial("_part.html", kind="other")
+    assert partial("_part.html", kind="home") is not html
+
+
+def test_the_masthead_marks_the_current_section_on_each_kind_of_page(site):
+    assert site.build().ok
+    pages = {"index.html": "Latest", "tags/index.html": "Topics", "sources/index.html": "Sources",
+             "archive/index.html": "Archive"}
+    for rel, current in pages.items():
+        nav = site.read(rel).split('<nav class="sections"')[1].split("</nav>")[0]
+        assert re.findall(r'aria-current="page">(\w+)<', nav) == [current], rel
+    article = site.read("2026/01/06/ukraine-force/index.html")
+    assert "aria-current" not in article.split('<nav class="sections"')[1].split("</nav>")[0]
+    assert 'class="site-search"' in article and 'class="site-search"' not in site.read("search/index.html")
