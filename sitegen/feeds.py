@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import re
 from typing import TYPE_CHECKING
 
 from feedgen.feed import FeedGenerator
@@ -15,11 +14,11 @@ from sitegen.article import Article
 from sitegen.index import Term
 from sitegen.routes import Route, absolute_url, term_path
 from sitegen.search import render_search_manifest, render_search_shard
+from sitegen.xmlchars import xml_text
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 if TYPE_CHECKING:
     from sitegen.render import RenderInput
@@ -72,9 +71,11 @@ def render_atom(route: Route, data: "RenderInput") -> bytes:
         entry.updated(article.updated or article.date)
         entry.author({"name": xml_text(_entry_author(article, config))})
         entry.summary(xml_text(view.summary))
-        entry.content(xml_text(_full_content(article, data)), type="html")
-        for tag in article.tags:
-            entry.category(term=xml_text(tag), label=xml_text(tag))
+        # The body's HTML has no character XML forbids (render_markdown drops them): only what is
+        # added to it is cleaned, not the whole text again for each feed the article is in.
+        entry.content(_full_content(article, data, xml_text), type="html")
+        if article.tags:  # in one call: feedgen remakes its list of categories on each
+            entry.category([{"term": tag, "label": tag} for tag in map(xml_text, article.tags)])
     return feed.atom_str(pretty=True)
 
 
@@ -114,20 +115,15 @@ def _entry_author(article: Article, config: Config) -> str:
     return article.author or article.source or config.author or config.title
 
 
-def _full_content(article: Article, data: "RenderInput") -> str:
-    """The body's HTML (the site's own, see RenderInput.with_body) and where the story comes from."""
-    return data.body_html(article.body_key) + _attribution(article.source, article.source_url)
+def _full_content(article: Article, data: "RenderInput", clean=lambda text: text) -> str:
+    """The body's HTML (the site's own, see RenderInput.with_body) and where the story comes from,
+    which clean() is applied to."""
+    return data.body_html(article.body_key) + clean(_attribution(article.source, article.source_url))
 
 
 def _rfc3339(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
-
-
-def xml_text(text: str) -> str:
-    """text without the characters XML 1.0 forbids (C0 controls but tab and newlines, U+FFFE, U+FFFF):
-    one pasted escape code would otherwise make the whole feed unreadable (pelican#2049)."""
-    return _NOT_XML.sub("", text)
 
 def _attribution(source: str | None, url: str | None) -> str:
     if not url:

@@ -16,7 +16,7 @@ from sitegen.content import read_article
 from sitegen.content_files import CONTENT_DIR, ContentFile
 from sitegen.errors import Problem
 from sitegen.markup import MarkupError, render_markdown
-from sitegen.search import name_candidates
+from sitegen.search import names_in_text
 from sitegen.workers import map_in_workers
 
 Progress = Callable[[str, int, int], None]
@@ -88,7 +88,7 @@ def _parse_and_render(site_dir: Path, config: Config, cache: BuildCache, missing
                     out.append((key, ParsedFile(None, problems=(problem,)), False))
                     continue
                 rows.append((parsed.article.body_key, html.html, html.summary, html.words,
-                             "\n".join(name_candidates(html.html))))
+                             "\n".join(names_in_text(html.text))))
                 rendered_now = True
             out.append((key, ParsedFile(parsed.article, "", parsed.problems), rendered_now))  # the body is not kept
         # Stored by the worker itself: the HTML never travels back through the parent, and the parent's

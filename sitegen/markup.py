@@ -15,9 +15,13 @@ from dataclasses import dataclass
 import markdown
 
 from sitegen import __version__
+from sitegen.search import plain_text
+from sitegen.xmlchars import xml_text
 
 EXTENSIONS = ("extra", "sane_lists")
-SETTINGS_KEY = hashlib.sha256(f"{__version__}|{markdown.__version__}|{EXTENSIONS}".encode()).hexdigest()[:16]
+# What the HTML of a body depends on besides its text; REVISION changes with render_markdown's own steps.
+REVISION = 2  # 2: characters XML forbids are dropped before rendering
+SETTINGS_KEY = hashlib.sha256(f"{__version__}|{REVISION}|{markdown.__version__}|{EXTENSIONS}".encode()).hexdigest()[:16]
 SUMMARY_CHARS = 300
 # Python-Markdown recurses once per level of lists and quotes: 1,000 levels take seconds and end in
 # RecursionError, 2,000 take half a minute (reliability notes, finding 5). No article needs 100.
@@ -32,6 +36,7 @@ class Rendered:
     html: str
     summary: str  # plain text
     words: int
+    text: str = ""  # search.plain_text of the HTML: the words counted, and where the search names are found
 
 
 class MarkupError(ValueError):
@@ -87,11 +92,13 @@ def render_markdown(body: str) -> Rendered:
     if deep:
         raise deep
     try:
-        html_text = _converter.reset().convert(body)
+        # Without the characters XML forbids (a pasted terminal colour code), the HTML can go into
+        # feeds as it is, and no page carries them.
+        html_text = _converter.reset().convert(xml_text(body))
     except RecursionError:  # nesting the check above does not count, such as definition lists
         raise MarkupError("Markdown nested too deeply to render", 1) from None
-    plain = html.unescape(_TAG.sub(" ", html_text))
-    return Rendered(html_text, first_paragraph_text(html_text), len(plain.split()))
+    text = plain_text(html_text)
+    return Rendered(html_text, first_paragraph_text(html_text), len(text.split()), text)
 
 
 # Each level nesting_depth counts takes at least one character at the start of the line (a '>', a list

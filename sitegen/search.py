@@ -86,8 +86,18 @@ def body_names(body_html: str, known: str) -> list[str]:
 
 def name_candidates(body_html: str) -> list[str]:
     """body_names before the known words are left out: it depends on the body alone, so the load stage
-    finds it once per body, beside the Markdown, and a shard only filters it."""
-    text = html.unescape(_TAG.sub("\n", body_html))
+    finds it once per body, beside the Markdown (names_in_text, on the text render_markdown has made),
+    and a shard only filters it."""
+    return names_in_text(plain_text(body_html))
+
+
+def plain_text(body_html: str) -> str:
+    """The text of HTML, each tag a line break: a paragraph or an item starts a line, as a sentence."""
+    return html.unescape(_TAG.sub("\n", body_html))
+
+
+def names_in_text(text: str) -> list[str]:
+    """name_candidates of plain_text(body_html)."""
     # Words are runs of word characters, apostrophes and hyphens: the capitalised ones are the runs that
     # start with an upper-case letter, and those written in lower case the runs that start with another
     # letter (what _LOWER finds). One pass for the runs, then set and dictionary work, is faster than a

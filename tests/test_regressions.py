@@ -171,6 +171,10 @@ def test_control_characters_leave_every_feed_well_formed_pelican_2049(site):
     for feed in site.out.rglob("*.xml"):
         defusedxml.ElementTree.fromstring(feed.read_bytes())
     assert "Red [31malert[0m" in site.read("feed.xml")
+    # Dropped from the body before Markdown, so its HTML goes into feeds as it is, and pages lack them too.
+    [page] = site.out.glob("2026/01/01/*/index.html")
+    assert "Body  with controls" in page.read_text(encoding="utf-8")
+    assert "Body  with controls" in site.read("feed.xml") and "Body  with controls" in site.read("feed.json")
 
 
 def test_static_file_vanishing_during_a_build_zola_1069(site, monkeypatch):
