@@ -220,7 +220,8 @@ def _names_as_first_written(body_html: str) -> list[str]:
 
     text = html.unescape(search._TAG.sub("\n", body_html))
     within = Counter(re.findall(rf"(?<![\w'’-])[{search._UPPER}]{search._REST}", text))
-    within.subtract(Counter(search._OPENING.findall(text)))
+    opening = re.compile(rf"(?:^|[.!?:;“”\"‘(])\s*([{search._UPPER}]{search._REST})", re.M)
+    within.subtract(Counter(opening.findall(text)))
     lower = set(search._LOWER.findall(text)) | search.CALENDAR
     names: Counter[str] = Counter()
     for word, count in within.items():
@@ -230,7 +231,7 @@ def _names_as_first_written(body_html: str) -> list[str]:
     return [name for name, _ in names.most_common()]
 
 
-NAMES_TEXT = st.lists(st.sampled_from(list("aAbBzZ'’- .\n,(“”12_") + [
+NAMES_TEXT = st.lists(st.sampled_from(list("aAbBzZ'’- .\n,(“”12_:\t") + [
     "Éé", "ǅ", "İ", "ß", "ẞ", "ﬀ", "𐐀", "&amp;", "<p>", "</p>", "Monday"]), max_size=40).map("".join)
 
 
