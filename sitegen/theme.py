@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import traceback
 from pathlib import Path
@@ -99,10 +100,10 @@ def make_environment(site_dir: Path, config: Config, bytecode_dir: Path | None =
     if _FAST_ESCAPE:
         env.template_class = _Template
     tz = config.tz
-    env.filters["date_long"] = lambda d: _local(d, tz).strftime(LONG_DATE)
-    env.filters["date_short"] = lambda d: _local(d, tz).strftime("%-d %b %Y")
-    env.filters["time"] = lambda d: _local(d, tz).strftime("%H:%M")
-    env.filters["isodate"] = lambda d: _local(d, tz).isoformat()
+    env.filters["date_long"] = _date_filter(lambda d: _local(d, tz).strftime(LONG_DATE))
+    env.filters["date_short"] = _date_filter(lambda d: _local(d, tz).strftime("%-d %b %Y"))
+    env.filters["time"] = _date_filter(lambda d: _local(d, tz).strftime("%H:%M"))
+    env.filters["isodate"] = _date_filter(lambda d: _local(d, tz).isoformat())
     env.filters["month_name"] = lambda m: dt.date(2000, m, 1).strftime("%B")
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["script_json"] = script_json
@@ -178,6 +179,12 @@ def _partial_function(env: jinja2.Environment):
         return html
 
     return partial_cached
+
+
+def _date_filter(format_date):
+    """A date filter that remembers its last few thousand results: a page formats its story's date up to
+    four times, and a related story's on every page that links to it (strftime is 2 µs)."""
+    return functools.lru_cache(maxsize=4096)(format_date)
 
 
 def _local(moment: dt.datetime, tz) -> dt.datetime:
