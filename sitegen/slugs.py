@@ -20,6 +20,8 @@ MAX_BYTES = 200
 
 def fold_accents(text: str) -> str:
     """Drop combining marks after canonical decomposition: 'Côte' -> 'Cote'."""
+    if text.isascii():  # nothing to decompose (most headlines and tags): a walk over every letter spared
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
