@@ -46,6 +46,10 @@ _FORMAT = f"sitegen {__version__} cache 9 {','.join(ARTICLE_FIELDS)}"
 class BuildCache:
     """Open with a folder; the same object can serve many builds (serve keeps one open)."""
 
+    _PLAN_COLUMNS = {"plan_files": ("output", "file", "file_key", "shape"), "plan_shows": ("output", "file", "routes"),
+                     "plan_routes": ("output", "rel", "key"), "plan_pickles": ("output", "rel", "blob"),
+                     "plan_shared": ("output", "id", "blob")}
+
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.path = self.folder / "cache.sqlite"
@@ -207,21 +211,28 @@ class BuildCache:
     def plan_shared_blobs(self, output: Path, ids: Iterable[str]) -> dict[str, bytes]:
         return dict(self._rows_in("plan_shared", "id", "blob", ids, output))
 
+    def plan_shows(self, output: Path) -> dict[str, str]:
+        """file -> the routes that show it, joined by newlines."""
+        return dict(self.db.execute("SELECT file, routes FROM plan_shows WHERE output=?", (str(output),)))
+
     def save_plan(self, output: Path, files: Iterable[tuple[str, str, str]], shows: Iterable[tuple[str, str]],
-                  keys: dict[str, str], pickles: Iterable[tuple[str, bytes]], shared: Iterable[tuple[str, bytes]],
-                  gone: Iterable[str]) -> None:
-        """Files, what they show, route keys and shared pickles anew; the route pickles given replace
-        theirs, those of routes gone are dropped, the others stay."""
+                  gone_files: Iterable[str], keys: Iterable[tuple[str, str]], pickles: Iterable[tuple[str, bytes]],
+                  gone_routes: Iterable[str], shared: Iterable[tuple[str, bytes]]) -> None:
+        """The rows that differ from the saved ones: files (file, file_key, shape), what they show
+        (file, routes), route keys (rel, key) and pickles (rel, blob) replace theirs; the rows of files
+        and routes gone are dropped; terms and archives (shared) are saved anew."""
         where = str(output)
         with self._transaction() as db:
-            for table in ("plan_files", "plan_routes", "plan_shows", "plan_shared"):
-                db.execute(f"DELETE FROM {table} WHERE output=?", (where,))
-            db.executemany("DELETE FROM plan_pickles WHERE output=? AND rel=?", ((where, rel) for rel in gone))
-            db.executemany("INSERT INTO plan_files VALUES (?, ?, ?, ?)", ((where, *row) for row in files))
-            db.executemany("INSERT INTO plan_shows VALUES (?, ?, ?)", ((where, *row) for row in shows))
-            db.executemany("INSERT INTO plan_routes VALUES (?, ?, ?)", ((where, *row) for row in keys.items()))
-            db.executemany("INSERT OR REPLACE INTO plan_pickles VALUES (?, ?, ?)", ((where, *row) for row in pickles))
-            db.executemany("INSERT INTO plan_shared VALUES (?, ?, ?)", ((where, *row) for row in shared))
+            db.execute("DELETE FROM plan_shared WHERE output=?", (where,))
+            gone_files, gone_routes = list(gone_files), list(gone_routes)
+            for table, column, gone in (("plan_files", "file", gone_files), ("plan_shows", "file", gone_files),
+                                        ("plan_routes", "rel", gone_routes), ("plan_pickles", "rel", gone_routes)):
+                db.executemany(f"DELETE FROM {table} WHERE output=? AND {column}=?", ((where, key) for key in gone))
+            for table, rows in (("plan_files", files), ("plan_shows", shows), ("plan_routes", keys),
+                                ("plan_pickles", pickles), ("plan_shared", shared)):
+                width = len(self._PLAN_COLUMNS[table])
+                db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({','.join('?' * width)})",
+                               ((where, *row) for row in rows))
 
     def update_plan(self, output: Path, files: dict[str, str], keys: dict[str, str]) -> None:
         """New file versions of the same shape, and the new keys of the routes that show them."""

@@ -106,17 +106,25 @@ def save_plan_rows(cache: BuildCache, output: Path, files: Iterable[tuple[str, s
         for path in dict.fromkeys(paths):
             showing.setdefault(path, []).append(rel)
     articles = [(file, key, article) for file, key, article in files if article is not None]
-    # A route whose key is the one saved has the same pickle: its key describes every article it refers
-    # to (by a digest of path and text) and every term and archive (by name), so only new and changed
-    # routes are pickled. Every term and archive is saved anew: the routes kept refer to them too.
-    # Generators, so that rows go to SQLite one by one.
-    saved = cache.plan_route_keys(output)
-    pickles = ((route.output, _dumps(route)) for route in routes if saved.get(route.output) != keys[route.output])
+    # Only the rows that differ from the saved ones are written: after adding one story, most files,
+    # and most routes, are as they were. A route whose key is the one saved has the same pickle: its
+    # key describes every article it refers to (by a digest of path and text) and every term and
+    # archive (by name), so only new and changed routes are pickled; a file with the same file_key
+    # has the same article, and so the same shape. Every term and archive is saved anew: the routes
+    # kept refer to them too. Generators, so that rows go to SQLite one by one.
+    saved_keys, saved_files, saved_shows = cache.plan_route_keys(output), cache.plan_file_keys(output), \
+        cache.plan_shows(output)
+    shows = ((file, "\n".join(showing.get(article.path, ()))) for file, _, article in articles)
+    pickles = ((route.output, _dumps(route)) for route in routes if saved_keys.get(route.output) != keys[route.output])
     shared_rows = ((_shared_id(obj), _dumps(tuple(getattr(obj, f.name) for f in fields(obj)))) for obj in shared)
-    cache.save_plan(output, ((file, key, article_shape(article)) for file, key, article in articles),
-                    ((file, "\n".join(showing.get(article.path, ()))) for file, _, article in articles),
-                    {route.output: keys[route.output] for route in routes}, pickles, shared_rows,
-                    gone=[rel for rel in saved if rel not in keys])
+    current = {file for file, _, _ in articles}
+    cache.save_plan(output,
+                    files=((file, key, article_shape(article)) for file, key, article in articles
+                           if saved_files.get(file) != key),
+                    shows=((file, text) for file, text in shows if saved_shows.get(file) != text),
+                    gone_files=[file for file in saved_files if file not in current],
+                    keys=((rel, key) for rel, key in keys.items() if saved_keys.get(rel) != key),
+                    pickles=pickles, gone_routes=[rel for rel in saved_keys if rel not in keys], shared=shared_rows)
 
 
 def save_plan_record(cache: BuildCache, output: Path, frame: str, until: dt.datetime | None, skipped: int,
