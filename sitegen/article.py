@@ -51,7 +51,23 @@ def _unpickled_article(path, slug, title, date, digest, body_key, source, source
     intern = sys.intern
     return Article(path, slug, title, date, digest, body_key, source and intern(source), source_url,
                    tuple(map(intern, tags)), summary, author, draft, updated, template, extra,
-                   {intern(key): line for key, line in lines.items()})
+                   _shared_lines(lines))
+
+
+# The same goes for front-matter layouts: most files of a site put the same keys on the same lines, and
+# a dict of them is a sixth of an article. Nothing changes these dicts (templates never see them).
+_LAYOUTS: dict[tuple, dict[str, int]] = {}
+MAX_LAYOUTS = 1_000  # a site whose files all differ keeps its dicts apart, as before
+
+
+def _shared_lines(lines: dict[str, int]) -> dict[str, int]:
+    layout = tuple(lines.items())
+    shared = _LAYOUTS.get(layout)
+    if shared is None:
+        shared = {sys.intern(key): line for key, line in lines.items()}
+        if len(_LAYOUTS) < MAX_LAYOUTS:
+            _LAYOUTS[layout] = shared
+    return shared
 
 
 # Pickles are positional: the function above must take the fields in their order.

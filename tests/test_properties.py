@@ -244,3 +244,36 @@ def test_names_found_in_one_pass_are_those_of_the_first_version(text):
     from sitegen.search import name_candidates
 
     assert name_candidates(text) == _names_as_first_written(text)
+
+
+_KEYS = st.sampled_from(["title", "date", "tags", "source", "summary", "x-extra", "Ünïcode"])
+
+
+@given(st.text(min_size=1), st.lists(st.text(), max_size=4), st.dictionaries(_KEYS, st.integers(1, 400), max_size=6))
+def test_an_article_comes_back_from_a_pickle_equal_to_itself(title, tags, lines):
+    import pickle
+
+    original = Article(path="content/a.md", slug="a", title=title, date=dt.datetime(2026, 1, 6, tzinfo=dt.timezone.utc),
+                       tags=tuple(tags), source="Reuters", lines=lines, extra={"x-extra": [1, 2]})
+    assert pickle.loads(pickle.dumps(original)) == original
+
+
+def test_articles_with_one_front_matter_layout_share_one_dict_of_lines(monkeypatch):
+    import pickle
+
+    from sitegen import article as article_module
+
+    def made(path, lines):
+        return Article(path=path, slug="s", title="T", date=dt.datetime(2026, 1, 6, tzinfo=dt.timezone.utc),
+                       lines=lines)
+
+    first, second, other = pickle.loads(pickle.dumps([made("a.md", {"title": 2, "date": 3}),
+                                                      made("b.md", {"title": 2, "date": 3}),
+                                                      made("c.md", {"title": 2, "date": 4})]))
+    assert first.lines is second.lines and other.lines == {"title": 2, "date": 4}
+    again = pickle.loads(pickle.dumps(made("d.md", {"title": 2, "date": 3})))  # another pickle: still shared
+    assert again.lines is first.lines
+    monkeypatch.setattr(article_module, "_LAYOUTS", {})
+    monkeypatch.setattr(article_module, "MAX_LAYOUTS", 1)  # bounded: past it, layouts are kept apart
+    a, b, c = pickle.loads(pickle.dumps([made("a.md", {"x": 1}), made("b.md", {"y": 1}), made("c.md", {"y": 1})]))
+    assert b.lines == c.lines == {"y": 1} and b.lines is not c.lines
