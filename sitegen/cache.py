@@ -19,6 +19,7 @@ from sitegen.article import ARTICLE_FIELDS
 from sitegen.errors import Problem, SiteError
 
 CACHE_DIR = ".sitegen-cache"
+RECENT_BODIES = 256  # rendered bodies kept in memory (about 5 KB each in a news digest)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value BLOB);
@@ -55,6 +56,7 @@ class BuildCache:
         self.path = self.folder / "cache.sqlite"
         self._db: sqlite3.Connection | None = None
         self._pid = None
+        self._recent_html: dict[str, str] = {}
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -146,7 +148,15 @@ class BuildCache:
         return names.split("\n") if names else []
 
     def markup_html(self, key: str) -> str:
-        return self._markup_row(key, "html")[0]
+        # The bodies read last are kept: a term's JSON Feed is rendered right after its Atom feed,
+        # with the same 50 bodies, and the newest stories are in many feeds. A key names one text, so
+        # what is kept is never stale.
+        html = self._recent_html.get(key)
+        if html is None:
+            html = self._recent_html[key] = self._markup_row(key, "html")[0]
+            if len(self._recent_html) > RECENT_BODIES:
+                del self._recent_html[next(iter(self._recent_html))]  # the oldest
+        return html
 
     def _markup_row(self, key: str, columns: str) -> tuple:
         row = self.db.execute(f"SELECT {columns} FROM markup WHERE key=?", (key,)).fetchone()

@@ -104,3 +104,20 @@ def test_any_sequence_of_edits_builds_like_a_cold_build(tmp_path_factory, edits)
     for step, (kind, seed) in enumerate(edits):
         apply_edit(site, random.Random(seed), step, kind)
         assert_warm_equals_cold(site, site.root.parent / "cold", f"after {edits[:step + 1]}")
+
+
+def test_the_cache_keeps_the_bodies_read_last_and_no_more(tmp_path, monkeypatch):
+    from contextlib import closing
+
+    from sitegen import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "RECENT_BODIES", 2)
+    with closing(cache_module.BuildCache(tmp_path / "cache")) as memo:
+        memo.put_parsed_and_markup([], [(f"k{i}", f"<p>{i}</p>", "", 1, "") for i in range(4)])
+        reads = []
+        real_row = memo._markup_row
+        monkeypatch.setattr(memo, "_markup_row", lambda key, columns: reads.append(key) or real_row(key, columns))
+        assert [memo.markup_html(k) for k in ("k0", "k1", "k0", "k2", "k0", "k3")] == \
+            ["<p>0</p>", "<p>1</p>", "<p>0</p>", "<p>2</p>", "<p>0</p>", "<p>3</p>"]
+        assert reads == ["k0", "k1", "k2", "k0", "k3"]  # k0 again once two newer ones had pushed it out
+        assert len(memo._recent_html) == 2
