@@ -15,6 +15,7 @@ from sitegen.article import Article, ParsedFile
 from sitegen.content import read_article
 from sitegen.content_files import CONTENT_DIR, ContentFile
 from sitegen.errors import Problem
+from sitegen import markup
 from sitegen.markup import MarkupError, render_markdown
 from sitegen.search import names_in_text
 from sitegen.workers import map_in_workers
@@ -32,8 +33,10 @@ class Loaded:
 
 
 def file_key(file: ContentFile, config_key: str) -> str:
-    """The parse memo's key for a version of a file: an edit, a touch or another config is another key."""
-    return f"{file.path}\0{file.mtime_ns}\0{file.size}\0{config_key}"
+    """The parse memo's key for a version of a file: an edit, a touch, another config or other Markdown
+    settings is another key (a parse holds its body's key, which names the body's HTML under the
+    settings it was rendered with)."""
+    return f"{file.path}\0{file.mtime_ns}\0{file.size}\0{config_key}\0{markup.SETTINGS_KEY}"
 
 
 def load_content(site_dir: Path, files: list[ContentFile], config: Config, cache: BuildCache, config_key: str,

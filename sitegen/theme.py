@@ -5,6 +5,7 @@ import datetime as dt
 import functools
 import os
 import traceback
+import warnings
 from pathlib import Path
 
 import jinja2
@@ -73,9 +74,16 @@ class _Template(jinja2.Template):
         return super()._from_namespace(environment, namespace, globals)
 
 
-# Checked on Jinja 3.1 with MarkupSafe 3.0 (which added _escape_inner): the same bytes as stock on the
-# benchmark's corpus and the tests' sites. Elsewhere templates escape as stock Jinja does.
-_FAST_ESCAPE = jinja2.__version__.startswith("3.1.") and callable(getattr(markupsafe, "_escape_inner", None))
+def _markupsafe_version() -> str:
+    with warnings.catch_warnings():  # deprecated in 3.0, to go in 3.1: then "" (not checked)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return getattr(markupsafe, "__version__", "")
+
+
+# Checked on Jinja 3.1 with MarkupSafe 3.0: the same bytes as stock on the benchmark's corpus and the
+# tests' sites. With any other release, templates escape as stock Jinja does.
+_FAST_ESCAPE = (jinja2.__version__.startswith("3.1.") and _markupsafe_version().startswith("3.0.")
+                and callable(getattr(markupsafe, "_escape_inner", None)))
 
 
 def make_environment(site_dir: Path, config: Config, bytecode_dir: Path | None = None) -> jinja2.Environment:
@@ -152,6 +160,7 @@ def _story_function(env: jinja2.Environment):
 
 
 MAX_PARTIALS_KEPT = 1_000
+_KEY_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
 def _partial_function(env: jinja2.Environment):
@@ -159,16 +168,16 @@ def _partial_function(env: jinja2.Environment):
     process for each set of their values, as Hugo's partialCached. It is for the parts of every page
     that depend on the site and a value or two: base.html's masthead and footer (a dozen site.url calls
     and about fifty escapes) were 14% of a page's rendering. Such a template sees the globals (`site`)
-    and its variables only. Values that cannot be a key (a list, a mapping) are rendered every time.
+    and its variables only. Values other than text, numbers, booleans and None are rendered every time.
     Trailing whitespace is dropped, as story() does: the caller lays the fragment out."""
     kept: dict[tuple, Markup] = {}
 
     def partial_cached(name: str, **variables) -> Markup:
-        key: tuple | None = (name, *sorted(variables.items()))
-        try:
-            hit = kept.get(key)
-        except TypeError:  # a value that cannot be hashed
-            key = hit = None
+        # Only plain values make a key, each with its type: Markup("<b>") and "<b>" are equal, as are
+        # True and 1, and render differently; anything else may change between calls.
+        key = (name, *sorted((k, type(v), v) for k, v in variables.items())) \
+            if all(type(v) in _KEY_TYPES for v in variables.values()) else None
+        hit = kept.get(key) if key is not None else None
         if hit is not None:
             return hit
         html = Markup(env.get_template(name).render(variables).rstrip())
@@ -183,8 +192,14 @@ def _partial_function(env: jinja2.Environment):
 
 def _date_filter(format_date):
     """A date filter that remembers its last few thousand results: a page formats its story's date up to
-    four times, and a related story's on every page that links to it (strftime is 2 µs)."""
-    return functools.lru_cache(maxsize=4096)(format_date)
+    four times, and a related story's on every page that links to it (strftime is 2 µs). The key holds
+    fold and type besides the value: times an hour apart around a change of clocks, or a date and a
+    datetime, can compare equal."""
+    @functools.lru_cache(maxsize=4096)
+    def formatted(moment, fold, kind):
+        return format_date(moment)
+
+    return lambda moment: formatted(moment, getattr(moment, "fold", 0), type(moment))
 
 
 def _local(moment: dt.datetime, tz) -> dt.datetime:

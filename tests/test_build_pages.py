@@ -267,6 +267,8 @@ def test_story_fragments_are_rendered_once_per_view_and_level_and_only_views_are
 
 
 def test_cached_partials_render_once_per_set_of_values_and_see_the_site(tmp_path, monkeypatch):
+    from markupsafe import Markup
+
     from sitegen import theme
     from sitegen.config import load_config
 
@@ -287,9 +289,34 @@ def test_cached_partials_render_once_per_set_of_values_and_see_the_site(tmp_path
     assert partial("_part.html", kind="x", items=items).endswith("x1")
     items.append(2)
     assert partial("_part.html", kind="x", items=items).endswith("x2") and len(renders) == 4
+    # Equal values of other types are other keys: Markup is not escaped again, True is not 1.
+    assert partial("_part.html", kind="<b>").endswith("&lt;b&gt;0")
+    assert partial("_part.html", kind=Markup("<b>")).endswith("<b>0")
+    assert partial("_part.html", kind=1).endswith("10") and partial("_part.html", kind=True).endswith("True0")
+    renders.clear()
+    marker = type("Marker", (), {"__str__": lambda self: "m"})()  # not a plain value: rendered every time
+    partial("_part.html", kind=marker), partial("_part.html", kind=marker)
+    assert len(renders) == 2
     monkeypatch.setattr(theme, "MAX_PARTIALS_KEPT", 2)  # bounded: when full it starts again
     partial("_part.html", kind="other")
     assert partial("_part.html", kind="home") is not html
+
+
+def test_date_filters_tell_apart_times_that_compare_equal(tmp_path):
+    import datetime as dt
+
+    from sitegen import theme
+    from sitegen.config import load_config
+
+    (tmp_path / "site.yaml").write_text("title: T\ntimezone: Europe/London\n", encoding="utf-8")
+    env = theme.make_environment(tmp_path, load_config(tmp_path))
+    london = load_config(tmp_path).tz
+    # 00:30 and 01:30 UTC on the night the clocks go back are both 01:30 in London, and compare equal.
+    first = dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.timezone.utc).astimezone(london)
+    second = dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.timezone.utc).astimezone(london)
+    assert first == second and first.fold != second.fold
+    isodate = env.filters["isodate"]
+    assert (isodate(first), isodate(second)) == ("2026-10-25T01:30:00+01:00", "2026-10-25T01:30:00+00:00")
 
 
 def test_the_masthead_marks_the_current_section_on_each_kind_of_page(site):

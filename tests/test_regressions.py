@@ -177,6 +177,24 @@ def test_control_characters_leave_every_feed_well_formed_pelican_2049(site):
     assert "Body  with controls" in site.read("feed.xml") and "Body  with controls" in site.read("feed.json")
 
 
+def test_bodies_are_rendered_again_when_markdown_settings_change_over_an_older_cache(site, monkeypatch):
+    # A parse in the memo names its body's HTML by a key of the Markdown settings it was rendered with:
+    # after a change to them (here, a new revision of render_markdown), the parse must not lead back to
+    # the HTML of the old settings. Simulated: the old HTML carries a character the new one drops.
+    import sqlite3
+
+    from sitegen import markup
+
+    site.write("content/story.md", article("Story", "2026-01-01", "Body text."))
+    assert site.build().ok
+    with sqlite3.connect(site.root / ".sitegen-cache" / "cache.sqlite") as db:
+        db.execute("UPDATE markup SET html = replace(html, 'Body', 'Old' || char(1) || 'body')")
+    monkeypatch.setattr(markup, "SETTINGS_KEY", "the next revision")
+    site.write("templates/unused.html", "a new template: every page is rendered again")
+    assert site.build().ok
+    assert "Body text." in site.read("feed.xml") and "\x01" not in site.read("feed.xml")
+
+
 def test_static_file_vanishing_during_a_build_zola_1069(site, monkeypatch):
     import sitegen.stages
 
