@@ -47,10 +47,6 @@ _FORMAT = f"sitegen {__version__} cache 9 {','.join(ARTICLE_FIELDS)}"
 class BuildCache:
     """Open with a folder; the same object can serve many builds (serve keeps one open)."""
 
-    _PLAN_COLUMNS = {"plan_files": ("output", "file", "file_key", "shape"), "plan_shows": ("output", "file", "routes"),
-                     "plan_routes": ("output", "rel", "key"), "plan_pickles": ("output", "rel", "blob"),
-                     "plan_shared": ("output", "id", "blob")}
-
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.path = self.folder / "cache.sqlite"
@@ -238,9 +234,8 @@ class BuildCache:
             for table, column, gone in (("plan_files", "file", gone_files), ("plan_shows", "file", gone_files),
                                         ("plan_routes", "rel", gone_routes), ("plan_pickles", "rel", gone_routes)):
                 db.executemany(f"DELETE FROM {table} WHERE output=? AND {column}=?", ((where, key) for key in gone))
-            for table, rows in (("plan_files", files), ("plan_shows", shows), ("plan_routes", keys),
-                                ("plan_pickles", pickles), ("plan_shared", shared)):
-                width = len(self._PLAN_COLUMNS[table])
+            for table, rows, width in (("plan_files", files, 4), ("plan_shows", shows, 3), ("plan_routes", keys, 3),
+                                       ("plan_pickles", pickles, 3), ("plan_shared", shared, 3)):
                 db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({','.join('?' * width)})",
                                ((where, *row) for row in rows))
 

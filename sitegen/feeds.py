@@ -71,9 +71,9 @@ def render_atom(route: Route, data: "RenderInput") -> bytes:
         entry.updated(article.updated or article.date)
         entry.author({"name": xml_text(_entry_author(article, config))})
         entry.summary(xml_text(view.summary))
-        # The body's HTML has no character XML forbids (render_markdown drops them): only what is
-        # added to it is cleaned, not the whole text again for each feed the article is in.
-        entry.content(_full_content(article, data, xml_text), type="html")
+        # The body's HTML has no character XML forbids (render_markdown drops them), nor what
+        # _full_content adds: it is not cleaned again for each feed the article is in.
+        entry.content(_full_content(article, data), type="html")
         if article.tags:  # in one call: feedgen remakes its list of categories on each
             entry.category([{"term": tag, "label": tag} for tag in map(xml_text, article.tags)])
     return feed.atom_str(pretty=True)
@@ -115,10 +115,10 @@ def _entry_author(article: Article, config: Config) -> str:
     return article.author or article.source or config.author or config.title
 
 
-def _full_content(article: Article, data: "RenderInput", clean=lambda text: text) -> str:
-    """The body's HTML (the site's own, see RenderInput.with_body) and where the story comes from,
-    which clean() is applied to."""
-    return data.body_html(article.body_key) + clean(_attribution(article.source, article.source_url))
+def _full_content(article: Article, data: "RenderInput") -> str:
+    """The body's HTML (the site's own, see RenderInput.with_body) and where the story comes from;
+    neither holds a character XML forbids."""
+    return data.body_html(article.body_key) + xml_text(_attribution(article.source, article.source_url))
 
 
 def _rfc3339(moment: dt.datetime) -> str:
