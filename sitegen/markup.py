@@ -36,7 +36,7 @@ class Rendered:
     html: str
     summary: str  # plain text
     words: int
-    text: str = ""  # search.plain_text of the HTML: the words counted, and where the search names are found
+    text: str  # search.plain_text of the HTML: the words counted, and where the search names are found
 
 
 class MarkupError(ValueError):
