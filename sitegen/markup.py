@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import markdown
 
 from sitegen import __version__
+from sitegen.prose import make_prose
 from sitegen.search import plain_text
 from sitegen.xmlchars import xml_text
 
@@ -94,7 +95,10 @@ def render_markdown(body: str) -> Rendered:
     try:
         # Without the characters XML forbids (a pasted terminal colour code), the HTML can go into
         # feeds as it is, and no page carries them.
-        html_text = _converter.reset().convert(xml_text(body))
+        text = xml_text(body)
+        html_text = make_prose(text)  # plain prose without Markdown's tree (the same HTML, faster)
+        if html_text is None:
+            html_text = _converter.reset().convert(text)
     except RecursionError:  # nesting the check above does not count, such as definition lists
         raise MarkupError("Markdown nested too deeply to render", 1) from None
     text = plain_text(html_text)

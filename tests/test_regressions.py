@@ -53,7 +53,7 @@ def test_recursion_inside_python_markdown_becomes_a_problem_python_markdown_799(
     monkeypatch.setattr(markup._converter, "convert", overflow)
     with pytest.raises(MarkupError, match="nested too deeply"):
         render_markdown("term\n: definition")
-    site.write("content/new.md", article("New", "2026-01-01", "fresh body"))
+    site.write("content/new.md", article("New", "2026-01-01", "term\n: definition"))
     assert problems_of(site.build(use_cache=False))[0].endswith(": Markdown nested too deeply to render")
 
 
