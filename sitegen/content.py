@@ -36,11 +36,7 @@ def read_article(site_dir: Path, path: Path, config: Config) -> ParsedFile:
     text, problem = decode_text(rel, raw)
     if problem:
         return ParsedFile(None, problems=(problem,))
-    parsed = parse_article(rel, text, config)
-    if parsed.article is None:
-        return parsed
-    digest = hashlib.sha256(rel.encode() + b"\0" + raw).hexdigest()
-    return ParsedFile(replace(parsed.article, digest=digest), parsed.body)
+    return parse_article(rel, text, config, digest=hashlib.sha256(rel.encode() + b"\0" + raw).hexdigest())
 
 
 def decode_text(rel: str, raw: bytes) -> tuple[str, Problem | None]:
@@ -80,8 +76,8 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     raise ValueError("front matter opened here is never closed with '---'")
 
 
-def parse_article(rel: str, text: str, config: Config) -> ParsedFile:
-    """Text of a content file -> Article, or every problem found in it."""
+def parse_article(rel: str, text: str, config: Config, digest: str = "") -> ParsedFile:
+    """Text of a content file -> Article, or every problem found in it; digest: the file's (read_article)."""
     try:
         front, body, body_line = split_front_matter(text)
     except ValueError as exc:
@@ -96,11 +92,11 @@ def parse_article(rel: str, text: str, config: Config) -> ParsedFile:
     if not isinstance(doc.data, dict):
         problem = Problem(rel, 2, f"front matter must be a mapping of keys, got {type_name(doc.data)}")
         return ParsedFile(None, problems=(problem, *body_problems))
-    parsed = _validate(rel, doc.data, doc.key_lines, doc.raw, body, config)
+    parsed = _validate(rel, doc.data, doc.key_lines, doc.raw, body, config, digest)
     return replace(parsed, article=None, problems=parsed.problems + body_problems) if body_problems else parsed
 
 
-def _validate(rel: str, meta: dict, lines: dict, raw: dict, body: str, config: Config) -> ParsedFile:
+def _validate(rel: str, meta: dict, lines: dict, raw: dict, body: str, config: Config, digest: str) -> ParsedFile:
     problems: list[Problem] = []
 
     def check(key: str, convert, required: bool = False):
@@ -132,7 +128,7 @@ def _validate(rel: str, meta: dict, lines: dict, raw: dict, body: str, config: C
         return ParsedFile(None, problems=tuple(problems))
     extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
     return ParsedFile(Article(
-        path=rel, slug=slug or slugify(Path(rel).stem), title=title, date=date, body_key=markup_key(body),
+        path=rel, slug=slug or slugify(Path(rel).stem), title=title, date=date, digest=digest, body_key=markup_key(body),
         source=config.canonical_source(source) if source else None, source_url=source_url, tags=tags,
         summary=summary, author=author, draft=draft, updated=updated, template=template, extra=extra, lines=lines,
     ), body)

@@ -124,7 +124,7 @@ class OutputWriter:
         folder = os.path.dirname(rel)
         try:
             if folder not in self._made:
-                os.makedirs(os.path.join(self.stage, folder), exist_ok=True)
+                _make_folder(os.path.join(self.stage, folder))
                 self._made.add(folder)
             with open(os.path.join(self.stage, rel), "wb") as handle:
                 handle.write(data)
@@ -243,3 +243,14 @@ def _inside(root: Path, rel: str) -> Path:
             or os.path.commonpath([real_target, real_root]) != real_root):
         raise SiteError([Problem(rel, None, "output path would leave the output folder")])
     return target
+
+
+def _make_folder(path: str) -> None:
+    """os.makedirs(path, exist_ok=True) in one system call when the parent exists, as it mostly does
+    (a page's folder in a section's): makedirs checks every parent first, 20,000 times a cold build."""
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(path, exist_ok=True)
