@@ -140,6 +140,9 @@ def test_generated_prose_is_made_as_stock():
     ("x > y & z &amp; &#35; &#x41; &copy; &nope", True),
     ("[text](https://a.example/p_q?x=1&y=2)", True),
     ("[*em* in a link](/u) and *em* after", True),
+    ("[a](/u?x=1&amp;y=2&z=3&#35;&#x23;&copy) [b](mailto:x@y.z) [c](/u;p#frag) [d](https://e.x/~me/%20)", True),
+    ("[a](/u)(b) [c](/d)[e](/f)", True),
+    ("[a &amp; b > c](/u)", True),
     ("*em [with a link](/u) inside*", True),
     ("*em [ending with a link](/u)*", False),
     ("![an image](/i.png)", False),
@@ -163,7 +166,7 @@ def test_tricky_texts(body, made):
 
 # Prose, and the punctuation that turns it into other Markdown.
 PROSE_PIECES = ["Putin", "talks", " ", " ", "\n", "\n\n", "\n\n\n", "> ", "- ", "* ", "*a*", "*a b*", "[x](/u)",
-                "[x](https://e.x/a_b?c=1&d=2)", "](", "&", "&amp;", "&#35;", ">", "“", "”", "‘", "(", ")", ".", ",",
+                "[x](https://e.x/a_b?c=1&d=2)", "[x](/a&amp;b&c#d;e)", "](", "&", "&amp;", "&#35;", ">", "“", "”", "‘", "(", ")", ".", ",",
                 "1. ", "2) ", "#", ":", "=", "-", "+", "!", "_", "`", "<", "\\", "  \n", "\u00a0", "\u2009", "\t", "\x01", "**",
                 "\u3000", "\u2028"]
 PROSE_CHARACTERS = "ab .,*>-&#\n!()[]_:“”’'\"1\t\u00a0é"
