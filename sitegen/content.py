@@ -77,7 +77,8 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
 
 
 def parse_article(rel: str, text: str, config: Config, digest: str = "") -> ParsedFile:
-    """Text of a content file -> Article, or every problem found in it; digest: the file's (read_article)."""
+    """Text of a content file -> Article, or every problem found in it; digest: the sha256 of the file
+    that read_article gives (see Article.digest)."""
     try:
         front, body, body_line = split_front_matter(text)
     except ValueError as exc:

@@ -95,10 +95,10 @@ def render_markdown(body: str) -> Rendered:
     try:
         # Without the characters XML forbids (a pasted terminal colour code), the HTML can go into
         # feeds as it is, and no page carries them.
-        text = xml_text(body)
-        html_text = make_prose(text)  # plain prose without Markdown's tree (the same HTML, faster)
+        source = xml_text(body)
+        html_text = make_prose(source)  # plain prose without Markdown's tree (the same HTML, faster)
         if html_text is None:
-            html_text = _converter.reset().convert(text)
+            html_text = _converter.reset().convert(source)
     except RecursionError:  # nesting the check above does not count, such as definition lists
         raise MarkupError("Markdown nested too deeply to render", 1) from None
     text = plain_text(html_text)

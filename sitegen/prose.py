@@ -13,14 +13,15 @@ releases it was checked against.
 
 A text is plain prose when:
 - outside its links, it has none of the characters that start other Markdown or HTML syntax ('\\',
-  '`', '<', '[', ']', '_', '{', '}', '|', '~', '!' before a link), no tab or carriage return, and no
-  line that starts or ends with white space (a code block, a line break, a blank line of spaces);
+  '`', '<', '[', ']', '_', '{', '}', '|', '~', '!' before a link, '&#' without a complete reference), no
+  tab or carriage return, and no line that starts or ends with white space (a code block, a line
+  break, a blank line of spaces);
 - each block (the lines between blank lines) is a paragraph, a quote whose every line starts with
   "> ", or a list whose every line starts with "- " (one point a line), and a list does not follow
   a list (that would be one loose list);
 - no line of a paragraph, and no quoted line or point once its marker is taken off, starts with a
   character that can open a block: '#', '>', '-', '+', '=', ':', a '*' not followed by a letter or
-  digit, or a number followed by '.' or ')';
+  digit, or a number followed by '.' or ')' and then a space or the line's end;
 - a link is [text](address): text without brackets, not starting or ending with a space; an address
   of URL characters without quotes, parentheses or '*';
 - every '*' is one of a pair around a phrase that starts and ends with a letter or a digit, with white
@@ -33,16 +34,17 @@ import re
 
 import markdown
 
-# The Markdown releases tests/test_prose.py compared make_prose() with.
-VERIFIED_VERSIONS = frozenset({"3.11.1", "3.11.2", "3.11.3"})
+# The Markdown release tests/test_prose.py compares make_prose() with (the one pinned in pyproject.toml).
+VERIFIED_VERSIONS = frozenset({"3.11.3"})
 ENABLED = markdown.__version__ in VERIFIED_VERSIONS
 
 _LINK_MARK = "\x01"  # where a link was; xml_text drops the character from every body, and make_prose refuses it
 # A literal first, and the checks that would need a look-behind made on the match: the regex engine
 # then skips ahead to the candidates (a look-behind first made these searches four to eight times slower).
 _LINK = re.compile(r"\[([^\[\]\n]+)\]\(([\w\-.~:/?#@!$&+,;=%]+)\)")
-# White space that is text within a line (a no-break space: "10\u00a0km"); at a line's start or end, Markdown
-# strips it. Other white space (tabs, carriage returns, line and paragraph separators) is never prose.
+# White space that is text within a line (a no-break space: "10\u00a0km"). At a line's start or end
+# Markdown strips it in some places and not in others: such texts are left to it, as are texts with other
+# white space (tabs, carriage returns, line and paragraph separators).
 _MID_LINE_SPACES = frozenset("\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
                              "\u205f\u3000")
 _NOT_PROSE_SPACES = "".join(char for char in map(chr, range(0x3001))
@@ -54,6 +56,9 @@ _EM = re.compile(r"\*([^\W_](?:[^*\n]*[^\W_])?)\*(?=[\s.,;:!?)”’\"']|\Z)")
 _BEFORE_EM = frozenset("(“‘\"'")  # or white space, or nothing
 # An '&' that does not start an entity: what Python-Markdown's serialiser escapes, its entity pattern keeps.
 _AMPERSAND = re.compile(r"&(?!(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);)", re.I)
+# A numeric reference without its ';' ("&#35 "): Markdown's HTML preprocessor (html.parser) completes it
+# to "&#35;" rather than escaping the '&'. Such texts are left to it.
+_OPEN_NUMERIC_REFERENCE = re.compile(r"&#(?!(?:[0-9]+|x[0-9a-f]+);)", re.I)
 
 
 def _unusual_syntax(text: str) -> bool:
@@ -71,9 +76,9 @@ def _unusual_syntax(text: str) -> bool:
 
 def make_prose(text: str) -> str | None:
     """The HTML Python-Markdown (extra, sane_lists) makes of text, when text is plain prose; else None."""
-    if not ENABLED or _LINK_MARK in text:
+    if not ENABLED or _LINK_MARK in text or ("&#" in text and _OPEN_NUMERIC_REFERENCE.search(text)):
         return None
-    links: list[str] = []
+    links: list[str | None] = []
     if "](" in text:
         text = _LINK.sub(lambda match: _link(match, links), text)
         if None in links:
@@ -102,7 +107,8 @@ def make_prose(text: str) -> str | None:
         if kind == ">":
             if last != ">":
                 parts.append("<blockquote>")
-            parts.append(f"<p>{_inline(chr(10).join(inner))}</p>")
+            quoted = "\n".join(inner)
+            parts.append(f"<p>{_inline(quoted)}</p>")
         elif kind == "-":
             if last == "-":  # the two would be one loose list, each point a paragraph
                 return None
@@ -127,7 +133,7 @@ def _link(match: re.Match, links: list) -> str:
     if match.start() and match.string[match.start() - 1] == "!":  # an image
         links.append(None)
         return _LINK_MARK
-    made = None if _unusual_syntax(text) or text[0].isspace() or text[-1].isspace() else _inline(text)
+    made = None if _unusual_syntax(text) else _inline(text)  # which refuses a space at either end too
     links.append(None if made is None or "*" in made else f'<a href="{_AMPERSAND.sub("&amp;", address)}">{made}</a>')
     return _LINK_MARK
 
