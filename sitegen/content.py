@@ -129,9 +129,10 @@ def _validate(rel: str, meta: dict, lines: dict, raw: dict, body: str, config: C
         return ParsedFile(None, problems=tuple(problems))
     extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
     return ParsedFile(Article(
-        path=rel, slug=slug or slugify(Path(rel).stem), title=title, date=date, digest=digest, body_key=markup_key(body),
-        source=config.canonical_source(source) if source else None, source_url=source_url, tags=tags,
-        summary=summary, author=author, draft=draft, updated=updated, template=template, extra=extra, lines=lines,
+        path=rel, slug=slug or slugify(Path(rel).stem), title=title, date=date, digest=digest,
+        body_key=markup_key(body), source=config.canonical_source(source) if source else None,
+        source_url=source_url, tags=tags, summary=summary, author=author, draft=draft, updated=updated,
+        template=template, extra=extra, lines=lines,
     ), body)
 
 

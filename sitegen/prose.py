@@ -9,7 +9,7 @@ plain prose by rules stricter than Markdown's own (below), and returns None for 
 then goes to Python-Markdown. It is a shortcut, not a second Markdown: tests/test_prose.py holds it,
 byte for byte, to stock Python-Markdown with sitegen's extensions on the repository's articles,
 generated bodies and text drawn from Markdown's punctuation, and it is used only on the Markdown
-releases it was checked against.
+release it was checked against.
 
 A text is plain prose when:
 - outside its links, it has none of the characters that start other Markdown or HTML syntax ('\\',
