@@ -202,3 +202,15 @@ def test_render_markdown_makes_plain_prose_without_markdown(monkeypatch):
     assert rendered.html == ('<p>The <em>talks</em> <a href="https://e.example/">went on</a>.</p>\n'
                              "<blockquote>\n<p>“Not yet,” she said.</p>\n</blockquote>")
     assert rendered.summary == "The talks went on." and rendered.words == 9  # "on" and "." are apart in the text
+
+
+@pytest.mark.parametrize("text, made", [
+    ("*a " * 30000 + "b", None), ("[a " * 30000, None), ("[a](" * 20000, None), ("*" + "a" * 100000, None),
+    ("a\u00a0" * 30000 + "b", "<p>" + "a\u00a0" * 30000 + "b</p>"), ("&#1" * 30000, None),
+    ("> a\n" * 20000, "<blockquote>\n<p>" + "\n".join(["a"] * 20000) + "</p>\n</blockquote>"),
+    ("- a\n" * 20000, "<ul>\n" + "<li>a</li>\n" * 20000 + "</ul>"),
+], ids=["stars", "brackets", "open links", "open emphasis", "no-break spaces", "references", "quote lines", "points"])
+def test_long_adversarial_texts_are_decided_in_one_pass(text, made):
+    """Every search in make_prose stops at the next '*', bracket or line break: a regex that backtracked
+    over the rest of the text from each '*' or '[' would take minutes on these (no timing asserted)."""
+    assert prose.make_prose(text) == made
