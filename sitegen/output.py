@@ -26,7 +26,7 @@ from sitegen.errors import Problem, SiteError
 class WriteReport:
     written: tuple[str, ...]
     removed: tuple[str, ...]
-    manifest: dict  # rel -> (size, mtime_ns, sha) of every file written this time
+    manifest: dict  # rel -> (size, mtime_ns) of every file written this time
 
 
 def staging_dir(dest: Path) -> Path:
@@ -114,11 +114,13 @@ class OutputWriter:
             return False
         return (stat.st_size, stat.st_mtime_ns) == known[:2]
 
-    def put(self, rel: str, data: bytes) -> tuple[str, bool]:
-        """Stage data for rel unless the output already holds these bytes; (sha, changed)."""
+    def put(self, rel: str, data: bytes) -> tuple[str, tuple[int, int] | None]:
+        """Stage data for rel unless the output already holds these bytes: its sha, and the staged
+        file's (size, mtime_ns), or None when nothing was staged. The stamp is taken from the open file
+        here, in the worker, rather than by a stat of every file after the commit (renames keep it)."""
         sha = hashlib.sha256(data).hexdigest()
         if not self.first and (self.is_current(rel, sha) or _same_bytes(self.dest / rel, data)):
-            return sha, False
+            return sha, None
         # The staging folder is new and ours, and routes never hold '..' (routes.find_collisions),
         # so no symlink check is needed here; _apply checks every path it moves into the output.
         folder = os.path.dirname(rel)
@@ -128,15 +130,17 @@ class OutputWriter:
                 self._made.add(folder)
             with open(os.path.join(self.stage, rel), "wb") as handle:
                 handle.write(data)
+                handle.flush()
+                stat = os.fstat(handle.fileno())
         except OSError as exc:  # a full disk, a file name too long for this file system
             raise write_problem(exc, self.dest) from None
-        return sha, True
+        return sha, (stat.st_size, stat.st_mtime_ns)
 
-    def commit(self, written: list[str], keep: set[str] | None) -> WriteReport:
-        """Make the staged files the output; remove what is not in keep (nothing when keep is None: a
-        build of part of the site). Caller holds output_lock."""
+    def commit(self, staged: dict[str, tuple[int, int]], keep: set[str] | None) -> WriteReport:
+        """Make the staged files (rel -> the stamp put gave) the output; remove what is not in keep
+        (nothing when keep is None: a build of part of the site). Caller holds output_lock."""
         pending = journal_path(self.dest).with_suffix(".tmp")
-        written = sorted(written)  # in path order whatever order they rendered in: the same first problem
+        written = sorted(staged)  # in path order whatever order they rendered in: the same first problem
         try:
             removed = [] if self.first or keep is None else sorted(self._previous_files() - keep)
             if self.first:
@@ -154,7 +158,7 @@ class OutputWriter:
         try:
             if not self.first:
                 _apply(self.dest, plan)
-            return WriteReport(tuple(written), tuple(removed), self._stat_written(written))
+            return WriteReport(tuple(written), tuple(removed), staged)
         except OSError as exc:  # past the commit point: the staging folder stays, for recover() to finish with
             raise write_problem(exc, self.dest, "run the build again to complete it") from None
 
@@ -170,13 +174,6 @@ class OutputWriter:
             return set(self.manifest)
         # No record of the last build (a new cache): look at what is there.
         return {p.relative_to(self.dest).as_posix() for p in self.dest.rglob("*") if not p.is_dir()}
-
-    def _stat_written(self, written: list[str]) -> dict:
-        result = {}
-        for rel in written:
-            stat = (self.dest / rel).stat()
-            result[rel] = (stat.st_size, stat.st_mtime_ns)
-        return result
 
 
 def write_problem(exc: OSError, dest: Path, hint: str = "") -> SiteError:

@@ -181,16 +181,16 @@ def _write(routes: list[Route], route_keys: dict[str, str], statics: list[Static
         results = _render_and_stage(todo, data, writer, site_dir, jobs, progress, meanwhile)
         results += [(s.output, *writer.put(s.output, read_static(s))) for s in todo_statics]
         if verify:  # the site as it will be after the commit: changed files staged, the others in place
-            changed = {rel for rel, _, fresh in results if fresh}
+            changed = {rel for rel, _, stamp in results if stamp}
             verify({rel: (writer.stage if rel in changed else output) / rel for rel in keys})
     except BaseException:
         writer.discard()
         raise
-    written = [rel for rel, _, changed in results if changed]
+    staged = {rel: stamp for rel, _, stamp in results if stamp}
     with _ctrl_c_deferred():  # past the commit point, finishing is the only way to "unchanged or new"
         if writer.first:
             cache.forget_manifest(output)  # whatever it said was about a folder that is gone
-        report = writer.commit(written, set(keys) if whole else None)
+        report = writer.commit(staged, set(keys) if whole else None)
         shas = {rel: sha for rel, sha, _ in results}
         live = set(keys.values())
         cache.update_routes({keys[rel]: sha for rel, sha in shas.items()},
@@ -199,13 +199,13 @@ def _write(routes: list[Route], route_keys: dict[str, str], statics: list[Static
         writer.finish()
     # Files in the site: one per output path (a static robots.txt replaces the generated one).
     pages = len(keys) if whole else site_pages
-    return dict(pages=pages, pages_rendered=len(todo), written=report.written, unchanged=pages - len(written),
+    return dict(pages=pages, pages_rendered=len(todo), written=report.written, unchanged=pages - len(staged),
                 removed=report.removed)
 
 
 def _render_and_stage(routes: list[Route], data: RenderInput, writer: OutputWriter, site_dir: Path, jobs: int,
                       progress: Progress | None, meanwhile: Callable[[], None] | None = None
-                      ) -> list[tuple[str, str, bool]]:
+                      ) -> list[tuple[str, str, tuple[int, int] | None]]:
     """Render routes (in worker processes when there are many) and stage their bytes; gather template mistakes."""
     def work(chunk: list[Route]):
         done, problems = [], []

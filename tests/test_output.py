@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -38,6 +39,28 @@ def test_editing_one_article_rewrites_only_the_files_whose_bytes_change(site):
         assert after[rel] == before[rel], rel
     assert result.parsed == 1 and result.markup_rendered == 1, "only the edited file is parsed and rendered"
     assert result.pages_rendered < 20, "only the pages that show the article are rendered again"
+
+
+def manifest_stamps(site):
+    with sqlite3.connect(site.root / ".sitegen-cache" / "cache.sqlite") as db:
+        return {rel: (size, mtime) for rel, size, mtime in db.execute("SELECT rel, size, mtime FROM manifest")}
+
+
+def disk_stamps(folder):
+    return {p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def test_the_manifest_holds_each_files_size_and_time_as_the_output_has_them(site):
+    """The stamps come from the staged files as they were written (renames keep them): after a first
+    build, and after a build that moves changed files into an existing output."""
+    site.build()
+    assert manifest_stamps(site) == disk_stamps(site.out)
+    path = site.root / "content" / "tianjin.md"
+    path.write_text(path.read_text().replace("Xi welcomed leaders.", "Xi welcomed all the leaders."))
+    result = site.build()
+    assert "2025/08/30/tianjin/index.html" in result.written
+    assert manifest_stamps(site) == disk_stamps(site.out)
 
 
 def test_second_build_renders_nothing_and_a_cold_build_everything(site):
