@@ -139,18 +139,24 @@ def _same_story(i: int, sources: list[str | None], paths: list[str], stamps: lis
 
 def _best_related(i: int, stamps: list[float], tag_scores: dict[int, float], word_scores: dict[int, float],
                   tags: _Lists, words: _Lists, limit: int) -> list[int]:
-    """Shared tags (cosine of idf weights) plus headline similarity (weighted Dice), damped by distance in time."""
+    """Shared tags (cosine of idf weights) plus headline similarity (weighted Dice), damped by distance in
+    time. Takes word_scores apart: the candidates sharing a tag, then those sharing only words (one
+    pass over each dictionary, rather than over a union of their keys with two lookups per candidate)."""
     tag_root, word_norm, me = tags.root_norm, words.norm, stamps[i]
+    my_root, my_norm, half_life = tag_root[i], word_norm[i], RECENCY_DAYS * 86400
     scored = []
-    for j in tag_scores.keys() | word_scores.keys():
-        score = 0.0
-        if j in tag_scores:
-            score = tag_scores[j] / (tag_root[i] * tag_root[j])
-        if j in word_scores:
-            score += 2 * word_scores[j] / (word_norm[i] + word_norm[j])
-        score /= 1 + abs(stamps[j] - me) / (RECENCY_DAYS * 86400)
+    for j, shared in tag_scores.items():
+        score = shared / (my_root * tag_root[j])
+        word = word_scores.pop(j, None)
+        if word is not None:
+            score += 2 * word / (my_norm + word_norm[j])
+        score /= 1 + abs(stamps[j] - me) / half_life
         if score >= MIN_RELATED_SCORE:
             scored.append((score, stamps[j], -j))  # ties: the newer story, then the earlier in site order
+    for j, word in word_scores.items():
+        score = 2 * word / (my_norm + word_norm[j]) / (1 + abs(stamps[j] - me) / half_life)
+        if score >= MIN_RELATED_SCORE:
+            scored.append((score, stamps[j], -j))
     return [-j for *_, j in heapq.nlargest(limit, scored)]
 
 
