@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 from typing import TYPE_CHECKING
 
 from feedgen.feed import FeedGenerator
 
 from sitegen import __version__
 from sitegen.config import Config
+from sitegen.jsontext import compact_json
 from sitegen.article import Article
 from sitegen.index import Term
 from sitegen.routes import Route, absolute_url, term_path
@@ -90,8 +90,8 @@ def render_json_feed(route: Route, data: "RenderInput") -> bytes:
     if config.author:
         feed["authors"] = [{"name": config.author}]
     feed["items"] = [_json_item(article, data) for article in route.context["articles"][:config.feed_entries]]
-    # Compact, as the search index: with an indent, json encodes in Python rather than C, 5 times slower.
-    return (json.dumps(feed, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    # Compact, as the search index: an indent would make it larger and slower to write.
+    return compact_json(feed) + b"\n"
 
 
 def _json_item(article: Article, data: "RenderInput") -> dict:

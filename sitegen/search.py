@@ -13,11 +13,11 @@ size of full text.
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections import Counter
 from typing import TYPE_CHECKING, Iterable
 
+from sitegen.jsontext import compact_json
 from sitegen.routes import Route, href
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ june july august september october november december""".split())
 def render_search_manifest(route: Route, data: "RenderInput") -> bytes:
     """The shards to load, newest month first, with their story counts."""
     shards = [{"url": href(data.config, path), "count": count} for path, count in route.context["shards"]]
-    return _json({"version": INDEX_VERSION, "fields": FIELDS, "shards": shards})
+    return compact_json({"version": INDEX_VERSION, "fields": FIELDS, "shards": shards})
 
 
 def render_search_shard(route: Route, data: "RenderInput") -> bytes:
@@ -46,11 +46,7 @@ def render_search_shard(route: Route, data: "RenderInput") -> bytes:
                  "|".join(tag.name for tag in view.tags)]
         names = names_not_in(data.body_names(article.body_key), " ".join(shown))
         rows.append([view.url, *shown, view.date.astimezone(tz).date().isoformat(), " ".join(names)])
-    return _json({"articles": rows})
-
-
-def _json(document: dict) -> bytes:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return compact_json({"articles": rows})
 
 
 def _char_class(chars: Iterable[str]) -> str:

@@ -5,12 +5,12 @@ is built here because it is nested and must be escaped for a <script> element, n
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from markupsafe import Markup
 
 from sitegen.config import Config
+from sitegen.jsontext import compact_json
 from sitegen.routes import SEARCH_PATH, absolute_url
 from sitegen.views import ArticleView
 
@@ -23,7 +23,7 @@ _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u
 
 def script_json(value: Any) -> Markup:
     """value as JSON that is safe to put between <script type="application/ld+json"> tags."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = compact_json(value).decode("utf-8")
     for char, escaped in _SCRIPT_UNSAFE.items():
         text = text.replace(char, escaped)
     return Markup(text)
