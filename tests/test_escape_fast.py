@@ -1,5 +1,6 @@
 """Templates escape what they write out with theme._output_escape, not markupsafe.escape: the same
-characters, without making a Markup object for each. These tests hold it to stock escaping."""
+characters, without making a Markup object for each; and they call functions and macros through
+theme._Context. These tests hold both to stock Jinja."""
 from __future__ import annotations
 
 import datetime as dt
@@ -41,15 +42,46 @@ def test_the_output_escape_gives_the_characters_of_markupsafe_escape(value):
 TEMPLATE = """\
 {%- macro card(x, level=2) -%}<h{{ level }} title="{{ x }}">{{ x }}</h{{ level }}>{%- endmacro -%}
 {%- macro box(x) -%}<div>{{ x }}{{ caller() }}</div>{%- endmacro -%}
+{%- macro box2(x) -%}<div>{{ caller(x) }}</div>{%- endmacro -%}
 {% set block_set %}<b>{{ text }}</b>{% endset %}
 {{ text }} {{ markup }} {{ number }} {{ html_object }} {{ text ~ markup }} {{ markup ~ text }}
 {{ card(text) }} {% call box(markup) %}<p>{{ text }}</p>{% endcall %}
 {{ block_set }} {{ block_set | length }} {{ text | upper }} {{ text | e }} {{ markup | safe }}
 {% filter upper %}{{ text }}{% endfilter %}
-{% autoescape false %}{{ text }}{% endautoescape %}
+{% set kept = namespace() %}{% autoescape false %}{{ text }}{% set kept.card = card(text) %}{% endautoescape %}{{ kept.card }}
 {% for item in items %}{{ loop.index }}:{{ item }} {% endfor %}
 {{ "<literal>" }} {{ text if number else markup }} {{ [text, markup] | join(", ") }}
+{% for item in items %}{{ card(item, level=loop.index) }}{{ plain(item, suffix="!") }}{{ with_context(item) }}{% endfor %}
+{% set ns = namespace(total=0) %}{% for n in range(3) %}{% set ns.total = ns.total + n %}{% endfor %}{{ ns.total }}
+{{ with_environment() }} {{ with_eval_context() }} {{ callable_object(text) }} {{ items | map("string") | join }}
+{% for item in items %}{{ loop.cycle("odd", "even") }}{% call(x) box2(item) %}[{{ x }}]{% endcall %}{% endfor %}
 """
+
+
+@jinja2.pass_context
+def _with_context(context, item):
+    return f"{item}@{context['number']}"
+
+
+@jinja2.pass_environment
+def _with_environment(environment):
+    return type(environment).__name__
+
+
+@jinja2.pass_eval_context
+def _with_eval_context(eval_context):
+    return f"autoescape={eval_context.autoescape}"
+
+
+class _CallableObject:
+    @jinja2.pass_context
+    def __call__(self, context, value):
+        return f"{value}#{context['number']}"
+
+
+CALLS = dict(plain=lambda value, suffix="": f"<{value}{suffix}>", with_context=_with_context,
+             with_environment=_with_environment, with_eval_context=_with_eval_context,
+             callable_object=_CallableObject())
 
 
 @pytest.mark.parametrize("text", ["plain", "Kyiv & <Moscow> \"quoted\" 'single'", "", "&amp; already"])
@@ -62,7 +94,7 @@ def test_a_template_writes_the_same_bytes_as_with_stock_escaping(tmp_path, text)
                                undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=True)
     context = dict(text=text, markup=Markup("<em>safe</em>"), number=3, html_object=_Html(),
-                   items=[text, Markup("<br>"), 7])
+                   items=[text, Markup("<br>"), 7], **CALLS)
     expected = stock.get_template("probe.html").render(context)
     assert env.get_template("probe.html").render(context) == expected
     # Again from the compiled templates kept on disk, as every later build loads them.
@@ -70,6 +102,7 @@ def test_a_template_writes_the_same_bytes_as_with_stock_escaping(tmp_path, text)
     assert again.get_template("probe.html").render(context) == expected
     for made in (env, again):  # the fast escape was in use, from source and from the compiled form
         assert made.get_template("probe.html").root_render_func.__globals__["escape"] is theme._output_escape
+        assert made.context_class is theme._Context  # and the shorter calls
 
 
 def test_an_undefined_name_still_fails_the_page(tmp_path):
