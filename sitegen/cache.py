@@ -19,6 +19,10 @@ from sitegen.article import ARTICLE_FIELDS
 from sitegen.errors import Problem, SiteError
 
 CACHE_DIR = ".sitegen-cache"
+# A body's HTML (about 5 KB in a news digest) and a route's pickle fit in a page of this size, where
+# 4 KB pages (SQLite's default) chained most of them over overflow pages: a cold build of 10,000
+# articles took 0.3 to 0.5 s longer.
+PAGE_SIZE = 16384
 RECENT_BODIES = 256  # rendered bodies kept in memory (about 5 KB each in a news digest)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -41,7 +45,7 @@ CREATE TABLE IF NOT EXISTS plan_shared (output TEXT, id TEXT, blob BLOB, PRIMARY
 _PLAN_TABLES = ("plan_files", "plan_routes", "plan_shows", "plan_pickles", "plan_shared")
 _TABLES = ("parsed", "markup", "routes", "manifest", *_PLAN_TABLES)
 # Pickled articles are positional (content.Article.__reduce__): a change of fields is a new format.
-_FORMAT = f"sitegen {__version__} cache 9 {','.join(ARTICLE_FIELDS)}"
+_FORMAT = f"sitegen {__version__} cache 10 {','.join(ARTICLE_FIELDS)}"
 
 
 class BuildCache:
@@ -66,26 +70,39 @@ class BuildCache:
         try:
             return self._connect()
         except (sqlite3.DatabaseError, ValueError):
-            self.path.unlink(missing_ok=True)  # corrupt or foreign: start again, it is only a memo
+            self._remove_files()  # corrupt or foreign: start again, it is only a memo
             try:
                 return self._connect()
             except sqlite3.Error as exc:
                 raise cache_problem(self.folder, exc) from None
 
     def _connect(self) -> sqlite3.Connection:
-        # serve builds on its own thread; builds never overlap (output_lock), so sharing is safe
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=OFF")  # a lost write only costs a recomputation
-        db.executescript(_SCHEMA)
+        db = self._connect_file()
         row = db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
-        if row is None or row[0] != _FORMAT:  # another version's tables: start again
+        if row is None or row[0] != _FORMAT:  # new, or another version's tables: start again
+            if db.execute("PRAGMA page_size").fetchone()[0] != PAGE_SIZE:  # a file made before PAGE_SIZE
+                db.close()
+                self._remove_files()
+                db = self._connect_file()
             for table in _TABLES:
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute("DELETE FROM meta")
             db.executescript(_SCHEMA)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (_FORMAT,))
         return db
+
+    def _connect_file(self) -> sqlite3.Connection:
+        # serve builds on its own thread; builds never overlap (output_lock), so sharing is safe
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        db.execute(f"PRAGMA page_size={PAGE_SIZE}")  # only a new file takes it (before WAL and any table)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=OFF")  # a lost write only costs a recomputation
+        db.executescript(_SCHEMA)
+        return db
+
+    def _remove_files(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     def close(self) -> None:
         if self._db is not None and self._pid == os.getpid():

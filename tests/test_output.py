@@ -82,6 +82,30 @@ def test_a_corrupt_cache_is_rebuilt(site):
     assert result.ok and result.parsed == 3 and site.tree_hash() == good
 
 
+def test_a_cache_of_another_version_starts_again_in_pages_of_the_current_size(site):
+    from sitegen.cache import _FORMAT, PAGE_SIZE
+
+    site.build()
+    good = site.tree_hash()
+    folder = site.root / ".sitegen-cache"
+    for path in folder.glob("cache.sqlite*"):
+        path.unlink()
+    with sqlite3.connect(folder / "cache.sqlite") as old:  # as an earlier sitegen left it: 4 KB pages
+        old.execute("PRAGMA page_size=4096")
+        old.execute("PRAGMA journal_mode=WAL")
+        old.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+        old.execute("INSERT INTO meta VALUES ('format', 'sitegen 0.0.9 cache 9')")
+        old.execute("CREATE TABLE parsed (key TEXT PRIMARY KEY, value BLOB)")
+        old.execute("INSERT INTO parsed VALUES ('stale', x'00')")
+    result = site.build()
+    assert result.ok and result.parsed == 3 and site.tree_hash() == good
+    with sqlite3.connect(folder / "cache.sqlite") as db:
+        assert db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
+        assert db.execute("SELECT value FROM meta WHERE key='format'").fetchone()[0] == _FORMAT
+        assert db.execute("SELECT COUNT(*) FROM parsed WHERE key='stale'").fetchone()[0] == 0
+    assert site.build().parsed == 0  # and it serves the next build
+
+
 def test_files_changed_by_hand_in_the_output_are_rewritten(site):
     site.build()
     good = site.tree_hash()
