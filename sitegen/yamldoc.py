@@ -19,7 +19,7 @@ _INT_TAG = "tag:yaml.org,2002:int"
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
-_MERGE_TAG = "tag:yaml.org,2002:merge"
+_REWRITTEN_KEYS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")  # "<<" and "=": flatten_mapping's
 _PLAIN_KEYS = (str, int, float, bool, type(None))  # what a key built here may be (lists and mappings are not hashable)
 
 
@@ -63,7 +63,8 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         node = loader.get_single_node()
         if node is None:
             return YamlDoc(None, {})
-        data = _checked_data(loader, node, set(), 0, offset)
+        _check_node(node, set(), 0, offset)
+        data = _data(loader, node)
     except YamlError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -74,61 +75,61 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         raise YamlError(f"invalid YAML: {exc}", None) from None
     except RecursionError:
         raise YamlError("YAML nested too deeply", offset) from None
-    except ValueError as exc:  # from constructors, besides the cases _checked_data names with their line
+    except ValueError as exc:  # from constructors, besides the cases _check_node names with their line
         raise YamlError(f"invalid YAML value: {str(exc).split(';')[0]}", offset) from None
     finally:
         loader.dispose()
     return YamlDoc(data, _key_lines(node, offset), _raw_values(node))
 
 
-def _checked_data(loader: yaml.BaseLoader, node: yaml.Node, seen: set, depth: int, offset: int) -> Any:
-    """The Python value of node, refusing aliases (bomb-proof), deep nesting and duplicate keys with
-    their line. Plain text, mappings and lists are built here in the same walk as the checks; any
-    other node (numbers, booleans, nulls, merges, other tags) is PyYAML's to construct, so the data
-    is what construct_document gives: a third of front matter's cost was its constructor calls."""
-    line = _first_sight(node, seen, offset)
-    if depth > MAX_DEPTH:
-        raise YamlError(f"YAML nested deeper than {MAX_DEPTH} levels", line)
-    kind, tag = type(node), node.tag
-    if kind is yaml.ScalarNode:
-        if tag == _STR_TAG:
-            return node.value
-        if tag == _INT_TAG and len(node.value) > MAX_INT_DIGITS:
-            # Python refuses to convert such numbers (its CVE-2020-10735 limit), with a ValueError and no line.
-            raise YamlError(f"a number of {len(node.value)} digits (quote it if it is text)", line)
-        return loader.construct_object(node, deep=True)
-    if kind is yaml.SequenceNode:
-        values = [_checked_data(loader, item, seen, depth + 1, offset) for item in node.value]
-        return values if tag == _SEQ_TAG else loader.construct_object(node, deep=True)
-    first_line: dict = {}
-    for key, _ in node.value:
-        if isinstance(key, yaml.ScalarNode):
-            if key.value in first_line:
-                raise YamlError(f"duplicate key '{key.value}' (first on line {first_line[key.value]})",
-                                key.start_mark.line + offset)
-            first_line[key.value] = key.start_mark.line + offset
-    if any(key.tag == _MERGE_TAG for key, _ in node.value):  # "<<": PyYAML's, once checked
-        for key, value in node.value:
-            if key.tag == _MERGE_TAG:
-                _first_sight(key, seen, offset)
-            else:
-                _checked_data(loader, key, seen, depth + 1, offset)
-            _checked_data(loader, value, seen, depth + 1, offset)
-        return loader.construct_object(node, deep=True)
-    values = [_checked_data(loader, child, seen, depth + 1, offset) for pair in node.value for child in pair]
-    keys = values[0::2]
-    if tag != _MAP_TAG or not all(isinstance(key, _PLAIN_KEYS) for key in keys):
-        return loader.construct_object(node, deep=True)  # its own type, or its error for an unhashable key
-    return dict(zip(keys, values[1::2]))
-
-
-def _first_sight(node: yaml.Node, seen: set, offset: int) -> int:
-    """node's file line; YamlError if the walk met it before (an alias: a bomb could repeat it millions of times)."""
+def _check_node(node: yaml.Node, seen: set, depth: int, offset: int) -> None:
+    """Refuse aliases (bomb-proof), deep nesting and duplicate keys, naming the line: over the whole
+    tree before anything is built, so that the problem named is the same whatever follows it."""
     line = node.start_mark.line + offset
     if id(node) in seen:
         raise YamlError("YAML anchors and aliases are not allowed here", line)
     seen.add(id(node))
-    return line
+    if depth > MAX_DEPTH:
+        raise YamlError(f"YAML nested deeper than {MAX_DEPTH} levels", line)
+    if node.tag == _INT_TAG and len(node.value) > MAX_INT_DIGITS:
+        # Python refuses to convert such numbers (its CVE-2020-10735 limit), with a ValueError and no line.
+        raise YamlError(f"a number of {len(node.value)} digits (quote it if it is text)", line)
+    if isinstance(node, yaml.MappingNode):
+        first_line: dict = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in first_line:
+                    raise YamlError(f"duplicate key '{key.value}' (first on line {first_line[key.value]})",
+                                    key.start_mark.line + offset)
+                first_line[key.value] = key.start_mark.line + offset
+            _check_node(key, seen, depth + 1, offset)
+            _check_node(value, seen, depth + 1, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _check_node(item, seen, depth + 1, offset)
+
+
+def _data(loader: yaml.BaseLoader, node: yaml.Node) -> Any:
+    """The Python value of a checked node, as construct_document makes it. Plain text, mappings and
+    lists are built here; anything else (numbers, booleans, nulls, other tags, and mappings with a
+    "<<" or "=" key, which PyYAML rewrites first) is PyYAML's to construct: a third of front matter's
+    cost was its constructor calls."""
+    kind, tag = type(node), node.tag
+    if kind is yaml.ScalarNode:
+        return node.value if tag == _STR_TAG else loader.construct_object(node, deep=True)
+    if kind is yaml.SequenceNode:
+        if tag != _SEQ_TAG:
+            return loader.construct_object(node, deep=True)
+        return [_data(loader, item) for item in node.value]
+    if tag != _MAP_TAG or any(key.tag in _REWRITTEN_KEYS for key, _ in node.value):
+        return loader.construct_object(node, deep=True)
+    items = []
+    for key_node, value_node in node.value:  # key, value, key...: PyYAML's order, and so its first error
+        key = _data(loader, key_node)
+        if not isinstance(key, _PLAIN_KEYS):
+            return loader.construct_object(node, deep=True)  # its error for an unhashable key
+        items.append((key, _data(loader, value_node)))
+    return dict(items)
 
 
 def _key_lines(node: yaml.Node, offset: int) -> dict:
