@@ -1,10 +1,12 @@
-"""Compact JSON for what sitegen writes out: JSON Feeds, the search index, JSON-LD.
+"""Compact JSON for the documents sitegen makes itself: JSON Feeds and the search index.
 
-orjson makes the same bytes as json.dumps(value, ensure_ascii=False, separators=(",", ":")) in UTF-8
-for these documents, about three times faster: a 10,000-article site writes over 50 MB of JSON Feeds
-(tests/test_jsontext.py holds every JSON file of a built site to json's bytes). Only floats would be
-written differently (1e-07 against 1e-7), and no document the site makes holds one. Where orjson
-cannot be installed, json makes the bytes itself.
+For documents of text, whole numbers (below 2**64), booleans, None, lists and mappings with text keys,
+which is all these hold, orjson makes the same bytes as json.dumps(value, ensure_ascii=False,
+separators=(",", ":")) in UTF-8, about three times faster: a 10,000-article site writes over 50 MB of
+JSON Feeds (tests/test_jsontext.py holds every JSON file of a built site to json's bytes). For other
+values they differ (floats such as 1e-07, keys that are not text, dates), so what a site's template
+hands to a filter goes through json (sharing.script_json). Where orjson cannot be installed, json
+makes the bytes itself.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ except ImportError:  # pragma: no cover - a platform without its wheels
 
 
 def compact_json(value: Any) -> bytes:
-    """value as compact UTF-8 JSON, non-ASCII characters as they are; dicts keep their order."""
+    """value (of the types above) as compact UTF-8 JSON, non-ASCII characters as they are; dicts keep their order."""
     if orjson is not None:
         return orjson.dumps(value)
     return stdlib_compact_json(value)

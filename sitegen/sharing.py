@@ -10,7 +10,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen.config import Config
-from sitegen.jsontext import compact_json
+from sitegen.jsontext import stdlib_compact_json
 from sitegen.routes import SEARCH_PATH, absolute_url
 from sitegen.views import ArticleView
 
@@ -23,7 +23,9 @@ _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u
 
 def script_json(value: Any) -> Markup:
     """value as JSON that is safe to put between <script type="application/ld+json"> tags."""
-    text = compact_json(value).decode("utf-8")
+    # json rather than jsontext.compact_json: a site's template may pass any front matter value here
+    # (numbers as keys, floats), which orjson writes otherwise or refuses.
+    text = stdlib_compact_json(value).decode("utf-8")
     for char, escaped in _SCRIPT_UNSAFE.items():
         text = text.replace(char, escaped)
     return Markup(text)

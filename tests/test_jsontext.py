@@ -1,5 +1,5 @@
 """The JSON the site writes (JSON Feeds, the search index, JSON-LD) is exactly what the standard json module
-writes, whichever encoder sitegen.jsontext uses."""
+writes, whichever encoder sitegen.jsontext uses; what a template hands to script_json, whatever its types."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,7 @@ import pytest
 from conftest import article
 from sitegen import jsontext
 from sitegen.jsontext import compact_json, stdlib_compact_json
-from sitegen.sharing import _SCRIPT_UNSAFE
+from sitegen.sharing import _SCRIPT_UNSAFE, script_json
 
 TRICKY = [
     "plain", "", "\x00\x01\x1f\x7f \b\f\n\r\t", 'quotes " and \\ back / slash', "\u2028\u2029",
@@ -57,3 +57,9 @@ def test_every_json_file_and_json_ld_of_a_built_site_is_what_json_writes(site):
             assert "<" not in text and "&" not in text
             scripts += 1
     assert scripts >= 5
+
+
+def test_script_json_writes_any_front_matter_value_as_json_does():
+    """A template may pass a front matter value: numbers as keys, floats, NaN (json's own spelling)."""
+    value = {2024: 5, 1.5: "x", True: None, "small": 1e-7, "nan": float("nan"), "big": 2**70, "list": [0.1]}
+    assert str(script_json(value)) == stdlib_compact_json(value).decode("utf-8")
