@@ -80,13 +80,10 @@ class BuildCache:
         db = self._connect_file()
         row = db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
         if row is None or row[0] != _FORMAT:  # new, or another version's tables: start again
-            if db.execute("PRAGMA page_size").fetchone()[0] != PAGE_SIZE:  # a file made before PAGE_SIZE
-                db.close()
-                self._remove_files()
-                db = self._connect_file()
             for table in _TABLES:
                 db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute("DELETE FROM meta")
+            _take_page_size(db)
             db.executescript(_SCHEMA)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (_FORMAT,))
         return db
@@ -292,6 +289,26 @@ class BuildCache:
 
     def _transaction(self):
         return _Transaction(self.db, self.folder)
+
+
+
+def _take_page_size(db: sqlite3.Connection) -> None:
+    """Rewrite an emptied cache file made with another page size (an earlier sitegen's) in PAGE_SIZE
+    pages. Only a file in rollback-journal mode can change its page size, and leaving WAL needs the
+    file to itself: when another process has it open (a preview server), it keeps its pages, which only
+    costs time, rather than being pulled from under that process."""
+    if db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE:
+        return
+    db.execute("PRAGMA busy_timeout=0")
+    try:
+        if db.execute("PRAGMA journal_mode=DELETE").fetchone()[0] == "delete":
+            db.execute(f"PRAGMA page_size={PAGE_SIZE}")
+            db.execute("VACUUM")
+    except sqlite3.OperationalError:
+        pass
+    finally:
+        db.execute("PRAGMA busy_timeout=30000")
+        db.execute("PRAGMA journal_mode=WAL")
 
 
 def cache_problem(folder: Path, exc: Exception) -> SiteError:

@@ -82,6 +82,18 @@ def test_a_corrupt_cache_is_rebuilt(site):
     assert result.ok and result.parsed == 3 and site.tree_hash() == good
 
 
+def old_cache(path):
+    """A cache file as an earlier sitegen left it: 4 KB pages, another format, a stale row."""
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute("PRAGMA page_size=4096")
+    old.execute("PRAGMA journal_mode=WAL")
+    old.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    old.execute("INSERT INTO meta VALUES ('format', 'sitegen 0.0.9 cache 9')")
+    old.execute("CREATE TABLE parsed (key TEXT PRIMARY KEY, value BLOB)")
+    old.execute("INSERT INTO parsed VALUES ('stale', x'00')")
+    return old
+
+
 def test_a_cache_of_another_version_starts_again_in_pages_of_the_current_size(site):
     from sitegen.cache import _FORMAT, PAGE_SIZE
 
@@ -90,13 +102,7 @@ def test_a_cache_of_another_version_starts_again_in_pages_of_the_current_size(si
     folder = site.root / ".sitegen-cache"
     for path in folder.glob("cache.sqlite*"):
         path.unlink()
-    with sqlite3.connect(folder / "cache.sqlite") as old:  # as an earlier sitegen left it: 4 KB pages
-        old.execute("PRAGMA page_size=4096")
-        old.execute("PRAGMA journal_mode=WAL")
-        old.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-        old.execute("INSERT INTO meta VALUES ('format', 'sitegen 0.0.9 cache 9')")
-        old.execute("CREATE TABLE parsed (key TEXT PRIMARY KEY, value BLOB)")
-        old.execute("INSERT INTO parsed VALUES ('stale', x'00')")
+    old_cache(folder / "cache.sqlite").close()
     result = site.build()
     assert result.ok and result.parsed == 3 and site.tree_hash() == good
     with sqlite3.connect(folder / "cache.sqlite") as db:
@@ -104,6 +110,40 @@ def test_a_cache_of_another_version_starts_again_in_pages_of_the_current_size(si
         assert db.execute("SELECT value FROM meta WHERE key='format'").fetchone()[0] == _FORMAT
         assert db.execute("SELECT COUNT(*) FROM parsed WHERE key='stale'").fetchone()[0] == 0
     assert site.build().parsed == 0  # and it serves the next build
+
+
+def test_an_old_cache_another_process_has_open_keeps_its_pages_and_still_serves(site):
+    """A preview server may hold the cache open while a new sitegen builds: the file is not pulled from
+    under it, only emptied and refilled in its old page size."""
+    from sitegen.cache import _FORMAT
+
+    site.build()
+    good = site.tree_hash()
+    folder = site.root / ".sitegen-cache"
+    for path in folder.glob("cache.sqlite*"):
+        path.unlink()
+    other = old_cache(folder / "cache.sqlite")
+    try:
+        result = site.build()
+        assert result.ok and result.parsed == 3 and site.tree_hash() == good
+        assert other.execute("PRAGMA page_size").fetchone()[0] == 4096
+        assert other.execute("SELECT value FROM meta WHERE key='format'").fetchone()[0] == _FORMAT
+        assert site.build().parsed == 0
+    finally:
+        other.close()
+
+
+def test_a_static_robots_txt_stays_when_the_outputs_copy_was_touched(site):
+    """The site's static/robots.txt replaces the generated one. With the output's copy touched (its time
+    changed, its bytes the same), the generated one must not be staged in its place."""
+    import os
+
+    static = "User-agent: *\nDisallow: /drafts/\n"
+    site.write("static/robots.txt", static)
+    assert site.build().ok and site.read("robots.txt") == static
+    os.utime(site.out / "robots.txt", ns=(1_000_000_000, 1_000_000_000))
+    assert site.build().ok and site.read("robots.txt") == static
+    assert site.build().ok and site.read("robots.txt") == static
 
 
 def test_files_changed_by_hand_in_the_output_are_rewritten(site):
