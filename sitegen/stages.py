@@ -176,7 +176,10 @@ def _write(routes: list[Route], route_keys: dict[str, str], statics: list[Static
     memo = cache.route_shas() if whole else cache.route_shas(keys.values())
     writer = OutputWriter(output, cache.manifest(output) if manifest is None else manifest)
     try:
-        todo = [r for r in routes if not writer.is_current(r.output, memo.get(keys[r.output]))]
+        # A static file replaces a route of the same output (a site's own robots.txt): only it is staged.
+        replaced = {s.output for s in statics}
+        todo = [r for r in routes
+                if r.output not in replaced and not writer.is_current(r.output, memo.get(keys[r.output]))]
         todo_statics = [s for s in statics if not writer.is_current(s.output, memo.get(keys[s.output]))]
         results = _render_and_stage(todo, data, writer, site_dir, jobs, progress, meanwhile)
         results += [(s.output, *writer.put(s.output, read_static(s))) for s in todo_statics]
