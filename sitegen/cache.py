@@ -291,7 +291,6 @@ class BuildCache:
         return _Transaction(self.db, self.folder)
 
 
-
 def _take_page_size(db: sqlite3.Connection) -> None:
     """Rewrite an emptied cache file made with another page size (an earlier sitegen's) in PAGE_SIZE
     pages. Only a file in rollback-journal mode can change its page size, and leaving WAL needs the
