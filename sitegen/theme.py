@@ -74,6 +74,8 @@ class _Template(jinja2.Template):
         return super()._from_namespace(environment, namespace, globals)
 
 
+_Macro, _Function = jinja2.runtime.Macro, type(lambda: None)
+
 
 class _Context(jinja2.runtime.Context):
     """Jinja's context, with a shorter way for what templates call most: plain functions (story(),
@@ -97,8 +99,6 @@ class _Context(jinja2.runtime.Context):
             return __self.environment.undefined("value was undefined because a callable raised a"
                                                 " StopIteration exception")
 
-
-_Macro, _Function = jinja2.runtime.Macro, type(lambda: None)
 
 def _markupsafe_version() -> str:
     with warnings.catch_warnings():  # deprecated in 3.0, to go in 3.1: then "" (not checked)
