@@ -17,6 +17,7 @@ import markdown
 from sitegen import __version__
 from sitegen.prose import make_prose
 from sitegen.search import plain_text
+from sitegen.textscan import word_count
 from sitegen.xmlchars import xml_text
 
 EXTENSIONS = ("extra", "sane_lists")
@@ -102,7 +103,7 @@ def render_markdown(body: str) -> Rendered:
     except RecursionError:  # nesting the check above does not count, such as definition lists
         raise MarkupError("Markdown nested too deeply to render", 1) from None
     text = plain_text(html_text)
-    return Rendered(html_text, first_paragraph_text(html_text), len(text.split()), text)
+    return Rendered(html_text, first_paragraph_text(html_text), word_count(text), text)
 
 
 # Each level nesting_depth counts takes at least one character at the start of the line (a '>', a list

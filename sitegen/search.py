@@ -18,6 +18,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Collection, Iterable
 
 from sitegen.jsontext import compact_json
+from sitegen.textscan import word_runs
 from sitegen.routes import Route, href
 
 if TYPE_CHECKING:
@@ -65,7 +66,6 @@ def _char_class(chars: Iterable[str]) -> str:
 _UPPER_CHARS = frozenset(filter(str.isupper, map(chr, range(0x10000))))  # of the Basic Multilingual Plane
 _UPPER = _char_class(_UPPER_CHARS)
 _REST = r"[\w'’-]*"
-_RUN = re.compile(r"[\w'’-]+")  # a word with its apostrophes and hyphens
 # A sentence's first word: after a line break (a tag, in plain_text) or a sentence's punctuation, in a
 # text searched with "\n" before it. A character class first, rather than "(?:^|[...])" under re.M,
 # lets the regex engine skip ahead to the places where one can start: 2.4 times faster.
@@ -112,27 +112,6 @@ def names_in_text(text: str) -> list[str]:
         if name and not _written_in_lower_case(name.casefold(), counts):
             names[name] = names.get(name, 0) + count
     return sorted(names, key=names.__getitem__, reverse=True)  # as Counter.most_common: ties in order
-
-
-# word_runs: every ASCII character that is not in a run becomes a space in one bytes.translate, and
-# so does each other character outside the runs (a curly quote, a dash) the text holds, found among
-# its few non-ASCII ones; str.split then gives the runs. _RUN.findall gives the same list, at about
-# three times the cost: the regex engine's work per character is what a name search spent most on.
-_ASCII_SEPARATORS = bytes(b for b in range(128) if not _RUN.fullmatch(chr(b)))
-_ASCII_SEPARATORS_TO_SPACE = bytes.maketrans(_ASCII_SEPARATORS, b" " * len(_ASCII_SEPARATORS))
-_ASCII = bytes(range(128))
-
-
-def word_runs(text: str) -> list[str]:
-    """_RUN.findall(text): the words with their apostrophes and hyphens, in order."""
-    encoded = text.encode("utf-8", "surrogatepass")  # a lone surrogate is a separator, as for _RUN
-    spaced = encoded.translate(_ASCII_SEPARATORS_TO_SPACE).decode("utf-8", "surrogatepass")
-    non_ascii = encoded.translate(None, _ASCII)
-    if non_ascii:
-        for char in set(non_ascii.decode("utf-8", "surrogatepass")):
-            if _RUN.match(char) is None:
-                spaced = spaced.replace(char, " ")
-    return spaced.split()  # a separator str.split knows (no-break space...) is outside _RUN too
 
 
 def _without_possessive(word: str) -> str:

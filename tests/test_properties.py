@@ -251,9 +251,18 @@ def test_names_found_in_one_pass_are_those_of_the_first_version(text):
 @given(st.text() | NAMES_TEXT)
 @example("“Kyiv” — Kyiv’s\xa0NATO-led")
 def test_word_runs_split_as_the_run_regex_finds(text):
-    from sitegen.search import _RUN, word_runs
+    from sitegen.textscan import RUN, word_runs
 
-    assert word_runs(text) == _RUN.findall(text)
+    assert word_runs(text) == RUN.findall(text)
+
+
+@given(st.text() | NAMES_TEXT)
+@example("a\xa0b  c\n\td\x1c e\u2028f")
+@example(" lead and trail ")
+def test_word_count_is_the_count_str_split_gives(text):
+    from sitegen.textscan import word_count
+
+    assert word_count(text) == len(text.split())
 
 
 _KEYS = st.sampled_from(["title", "date", "tags", "source", "summary", "x-extra", "Ünïcode"])
