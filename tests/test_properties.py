@@ -78,6 +78,17 @@ def test_slugs_are_safe_never_empty_stable_and_short(text):
     assert not re.search(r"[/\\\x00-\x1f\x7f]|\.\.", slug)
 
 
+@given(st.from_regex(r"[a-z0-9]+(-[a-z0-9]+)*", fullmatch=True) | st.text(alphabet="az09-_ .Z", max_size=90))
+@example("a" * 80)
+@example("a" * 81)
+@example("a--b")
+@example("-a")
+def test_a_slug_given_back_as_it_is_is_what_python_slugify_gives(text):
+    from sitegen.slugs import _slugify_text
+
+    assert slugify(text) == _slugify_text(text)
+
+
 SEGMENTS = ["{slug}", "{year}", "{month}", "{day}", "..", ".", "%2e%2e", "a", "\\", "", "{slug}.html", "x..y", "~"]
 
 
