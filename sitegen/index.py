@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 
 from sitegen.config import Config
@@ -41,7 +41,7 @@ class Index:
     months: tuple[Archive, ...]
     neighbours: Mapping[str, tuple[Article | None, Article | None]]  # path -> (older, newer)
     days: tuple[tuple[dt.date, tuple[Article, ...]], ...]  # local days with stories, newest first
-    relations: Relations
+    relations: Relations | None  # None in index_but_relations
 
 
 def select_articles(articles: Iterable[Article], *, drafts: bool, future: bool, now: dt.datetime) -> list[Article]:
@@ -57,14 +57,20 @@ def order_articles(articles: Iterable[Article]) -> tuple[Article, ...]:
 
 def build_index(articles: Iterable[Article], config: Config, relate=find_relations) -> Index:
     """Everything derived from the articles; relate is find_relations or a memo of it."""
+    index = index_but_relations(articles, config)
+    return replace(index, relations=relate(index.articles, [t.articles for t in index.tags]))
+
+
+def index_but_relations(articles: Iterable[Article], config: Config) -> Index:
+    """build_index without the relations (None): a build plans the routes that need none while its
+    workers find them."""
     ordered = order_articles(articles)
     tags = _group_terms("tag", ((a, t) for a in ordered for t in a.tags), config)
     sources = _group_terms("source", ((a, a.source) for a in ordered if a.source), config)
     return Index(
         articles=ordered, tags=tags, sources=sources,
         years=_archives(ordered, config, by_month=False), months=_archives(ordered, config, by_month=True),
-        neighbours=_neighbours(ordered), days=_days(ordered, config),
-        relations=relate(ordered, [t.articles for t in tags]),
+        neighbours=_neighbours(ordered), days=_days(ordered, config), relations=None,
     )
 
 

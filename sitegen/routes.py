@@ -109,8 +109,18 @@ def plan_routes(index: Index, config: Config) -> list[Route]:
     A route's context holds everything its rendering may show (besides config and templates):
     the route memo's keys are computed from it, so nothing may be read from elsewhere.
     """
-    routes = [_article_route(a, index, config) for a in index.articles]
-    routes += _paged("home", "/", "home.html", index.articles, config, {})
+    return plan_article_routes(index, config) + plan_other_routes(index, config)
+
+
+def plan_article_routes(index: Index, config: Config) -> list[Route]:
+    """The articles' pages, first in plan_routes: the only routes that read index.relations."""
+    return [_article_route(a, index, config) for a in index.articles]
+
+
+def plan_other_routes(index: Index, config: Config) -> list[Route]:
+    """The routes after the articles' in plan_routes. They need no relations, so a build plans them
+    while its workers look for related stories; the sitemap lists the articles' pages by their paths."""
+    routes = _paged("home", "/", "home.html", index.articles, config, {})
     routes += _term_routes("tag", index.tags, config)
     routes += _term_routes("source", index.sources, config)
     routes.append(Route("archives", "/archive/", "archive/index.html", "archive.html",
@@ -125,8 +135,8 @@ def plan_routes(index: Index, config: Config) -> list[Route]:
         Route("notfound", "/404.html", "404.html", "404.html"),
         Route("robots", "/robots.txt", "robots.txt"),
     ]
-    routes += sitemap_routes(_sitemap_entries(routes))
-    return routes
+    articles = tuple((article_path(config, a), _stamp(a)) for a in index.articles)
+    return routes + sitemap_routes(articles + _sitemap_entries(routes))
 
 
 def sitemap_routes(entries: tuple[tuple[str, str | None], ...]) -> list[Route]:
@@ -188,14 +198,17 @@ def _digest_routes(index: Index) -> list[Route]:
 
 
 def _sitemap_entries(routes: list[Route]) -> tuple[tuple[str, str | None], ...]:
-    """(path, last modified) of every HTML page a search engine should know."""
+    """(path, last modified) of every HTML page a search engine should know, of these routes."""
     entries = []
     for route in routes:
         if route.output.endswith(".html") and route.kind not in ("notfound", "search"):  # both are noindex
             article = route.context.get("article")
-            stamp = (article.updated or article.date).isoformat(timespec="seconds") if article else None
-            entries.append((route.path, stamp))
+            entries.append((route.path, _stamp(article) if article else None))
     return tuple(entries)
+
+
+def _stamp(article: Article) -> str:
+    return (article.updated or article.date).isoformat(timespec="seconds")
 
 
 def _term_routes(kind: str, terms: tuple[Term, ...], config: Config) -> list[Route]:
