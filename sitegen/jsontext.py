@@ -1,11 +1,11 @@
-"""Compact JSON for the documents sitegen makes itself: JSON Feeds and the search index.
+"""Compact JSON for the documents sitegen makes itself: JSON Feeds, the search index, its JSON-LD.
 
 For documents of text, whole numbers (below 2**64), booleans, None, lists and mappings with text keys,
 which is all these hold, orjson makes the same bytes as json.dumps(value, ensure_ascii=False,
 separators=(",", ":")) in UTF-8, about three times faster: a 10,000-article site writes over 50 MB of
 JSON Feeds (tests/test_jsontext.py holds every JSON file of a built site to json's bytes). For other
 values they differ (floats such as 1e-07, keys that are not text, dates), so what a site's template
-hands to a filter goes through json (sharing.script_json). Where orjson cannot be installed, json
+hands to a filter goes through json (sharing.script_json writes only a sharing.Document with orjson). Where orjson cannot be installed, json
 makes the bytes itself.
 """
 from __future__ import annotations
