@@ -360,7 +360,7 @@ def test_cli_bug_exit_code_is_2_with_traceback(site, monkeypatch, capsys):
     def boom(*args, **kwargs):
         raise RuntimeError("injected")
 
-    monkeypatch.setattr(build_module, "build_index", boom)
+    monkeypatch.setattr(build_module, "index_but_relations", boom)
     assert main(["build", "--site", str(site.root)]) == 2
     err = capsys.readouterr().err
     assert "Traceback" in err and "bug in sitegen" in err
