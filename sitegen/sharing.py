@@ -10,7 +10,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen.config import Config
-from sitegen.jsontext import compact_json, stdlib_compact_json
+from sitegen.jsontext import any_compact_json
 from sitegen.routes import SEARCH_PATH, absolute_url
 from sitegen.views import ArticleView
 
@@ -21,16 +21,11 @@ SCHEMA = "https://schema.org"
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
-class Document(dict):
-    """A JSON-LD document made here: text, whole numbers, lists and mappings with text keys only, which
-    jsontext.compact_json writes as json does."""
-
-
 def script_json(value: Any) -> Markup:
     """value as JSON that is safe to put between <script type="application/ld+json"> tags."""
-    # Anything but a Document through json: a site's template may pass any front matter value here
-    # (numbers as keys, floats), which orjson writes otherwise or refuses.
-    text = (compact_json if type(value) is Document else stdlib_compact_json)(value).decode("utf-8")
+    # any_compact_json: a site's template may pass any front matter value here (numbers as keys, floats),
+    # which orjson writes otherwise or refuses.
+    text = any_compact_json(value).decode("utf-8")
     for char, escaped in _SCRIPT_UNSAFE.items():
         text = text.replace(char, escaped)
     return Markup(text)
@@ -41,15 +36,15 @@ def publisher(config: Config) -> dict:
             "logo": {"@type": "ImageObject", "url": absolute_url(config, "/assets/favicon.svg")}}
 
 
-def news_article(view: ArticleView, config: Config) -> Document:
+def news_article(view: ArticleView, config: Config) -> dict:
     """A schema.org NewsArticle for an article page; isBasedOn is the original story."""
-    doc = Document({
+    doc = {
         "@context": SCHEMA, "@type": "NewsArticle", "headline": view.title, "description": view.summary,
         "url": view.abs_url, "mainEntityOfPage": view.abs_url,
         "datePublished": view.date.isoformat(), "dateModified": (view.updated or view.date).isoformat(),
         "wordCount": view.words, "keywords": [tag.name for tag in view.tags], "inLanguage": config.language,
         "author": _author(view, config), "publisher": publisher(config),
-    })
+    }
     if view.source_url:
         doc["isBasedOn"] = view.source_url
     if view.source:
@@ -65,13 +60,13 @@ def _author(view: ArticleView, config: Config) -> dict:
     return {"@type": "Organization", "name": config.author or config.title}
 
 
-def website(config: Config) -> Document:
+def website(config: Config) -> dict:
     """The home page's WebSite, with the search page as its SearchAction (the sitelinks search box)."""
     target = absolute_url(config, SEARCH_PATH) + "?q={search_term_string}"
-    return Document({
+    return {
         "@context": SCHEMA, "@type": "WebSite", "name": config.title, "url": absolute_url(config, "/"),
         "description": config.description or config.title, "inLanguage": config.language,
         "publisher": publisher(config),
         "potentialAction": {"@type": "SearchAction", "target": {"@type": "EntryPoint", "urlTemplate": target},
                             "query-input": "required name=search_term_string"},
-    })
+    }

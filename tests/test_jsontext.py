@@ -59,6 +59,20 @@ def test_every_json_file_and_json_ld_of_a_built_site_is_what_json_writes(site):
     assert scripts >= 5
 
 
+@pytest.mark.parametrize("value", [*TRICKY, 1.5, 1e-7, float("nan"), 2**64, -2**63 - 1, {1: "a"}, {"a": [0.1]},
+                                   {"k": ("t", 2**70)}, type("Text", (str,), {})("sub"), {"k": {True: 1}}])
+def test_any_value_is_written_as_json_writes_it(value):
+    assert jsontext.any_compact_json(value) == stdlib_compact_json(value)
+    assert jsontext.any_compact_json([value, {"v": value}]) == stdlib_compact_json([value, {"v": value}])
+
+
+def test_a_lone_surrogate_fails_as_it_does_with_json():
+    with pytest.raises(UnicodeEncodeError):
+        stdlib_compact_json({"t": "\ud800"})
+    with pytest.raises(UnicodeEncodeError):
+        jsontext.any_compact_json({"t": "\ud800"})
+
+
 def test_script_json_writes_any_front_matter_value_as_json_does():
     """A template may pass a front matter value: numbers as keys, floats, NaN (json's own spelling)."""
     value = {2024: 5, 1.5: "x", True: None, "small": 1e-7, "nan": float("nan"), "big": 2**70, "list": [0.1]}
