@@ -372,3 +372,16 @@ def test_console_script_reports_problem_and_exit_code(site):
                           capture_output=True, text=True)
     assert proc.returncode == 1
     assert "content/bad.md:3: date: 'yesterday' is not a date" in proc.stderr
+
+
+def test_a_story_template_mistake_is_reported_with_its_line_on_a_first_build(site, capsys):
+    """story() renders _story.html for the listings (theme._story_function): a mistake in it is the
+    template's, with its line, not a traceback."""
+    site.write("templates/_story.html", "line one\n{{ item.titel }}\n")
+    code = main(["build", "--site", str(site.root)])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert err.count("templates/_story.html:2: template error: 'sitegen.views.ArticleView object' has no attribute "
+                     "'titel'") == 1, err
+    assert "Traceback" not in err
+    assert not site.out.exists()

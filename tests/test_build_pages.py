@@ -329,3 +329,21 @@ def test_the_masthead_marks_the_current_section_on_each_kind_of_page(site):
     article = site.read("2026/01/06/ukraine-force/index.html")
     assert "aria-current" not in article.split('<nav class="sections"')[1].split("</nav>")[0]
     assert 'class="site-search"' in article and 'class="site-search"' not in site.read("search/index.html")
+
+
+def test_a_build_in_worker_processes_writes_the_bytes_of_one_in_process(tmp_path):
+    """Past MIN_ITEMS_FOR_WORKERS files the load, the relations and the rendering run in forked workers,
+    each making its own views and story fragments: the same site either way."""
+    import shutil
+
+    from builtsites import make_corpus
+    from conftest import Site
+    from sitegen.workers import MIN_ITEMS_FOR_WORKERS
+
+    site = Site(make_corpus(tmp_path / "corpus", MIN_ITEMS_FOR_WORKERS + 60))
+    assert site.build(jobs=2).ok
+    in_workers = site.tree_hash()
+    shutil.rmtree(site.out)
+    shutil.rmtree(site.root / ".sitegen-cache")
+    assert site.build(jobs=1).ok
+    assert site.tree_hash() == in_workers
