@@ -97,8 +97,8 @@ def _plan_and_build(site_dir: Path, content: list[ContentFile], unreadable: list
         from sitegen.check import strict_verifier  # check builds through this module
 
         verify = strict_verifier(site_dir, config, routes, statics, cache.markup_html)
-    keys = {**_route_keys(article_routes, site_key, shown), **others["keys"]}
-    keys, shown = {r.output: keys[r.output] for r in routes}, {r.output: shown[r.output] for r in routes}  # in order
+    keys = _route_keys(article_routes, site_key, shown)  # in the order of routes: articles first
+    keys.update(others.pop("keys"))  # (shown has the others first: only its rows' contents matter)
     shared = [*index.tags, *index.sources, *index.years, *index.months]
     # The plan's rows are made while the workers render (0.8 s at 10,000 articles, that was serial).
     outcome = _write(routes, keys, statics, data, site_dir, output, cache, jobs, options.progress, None, verify,
