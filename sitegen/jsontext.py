@@ -5,8 +5,8 @@ which is all these hold, orjson makes the same bytes as json.dumps(value, ensure
 separators=(",", ":")) in UTF-8, about three times faster: a 10,000-article site writes over 50 MB of
 JSON Feeds (tests/test_jsontext.py holds every JSON file of a built site to json's bytes). For other
 values they differ (floats such as 1e-07, keys that are not text, dates): any_compact_json, for what a
-site's template may hand to a filter (sharing.script_json), looks first and leaves those to json. Where orjson cannot be installed, json
-makes the bytes itself.
+site's template may hand to a filter (sharing.script_json), looks first and leaves those to json.
+Where orjson cannot be installed, json makes the bytes itself.
 """
 from __future__ import annotations
 

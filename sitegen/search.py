@@ -18,8 +18,8 @@ from collections import Counter
 from typing import TYPE_CHECKING, Collection, Iterable
 
 from sitegen.jsontext import compact_json
-from sitegen.textscan import word_runs
 from sitegen.routes import Route, href
+from sitegen.textscan import word_runs
 
 if TYPE_CHECKING:
     from sitegen.render import RenderInput

@@ -9,8 +9,8 @@ import contextlib
 import hashlib
 import signal
 import threading
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from sitegen.cache import BuildCache
