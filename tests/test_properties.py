@@ -267,6 +267,14 @@ def test_word_runs_split_as_the_run_regex_finds(text):
     assert word_runs(text) == RUN.findall(text)
 
 
+def test_word_runs_of_a_text_of_many_symbols_are_found_in_one_pass():
+    from sitegen.textscan import MAX_REPLACED, RUN, word_runs
+
+    symbols = "".join(map(chr, range(0x2190, 0x2190 + 4 * MAX_REPLACED)))  # arrows: none is in a run
+    text = " ".join(f"w{i}{symbol}x" for i, symbol in enumerate(symbols * 50))
+    assert word_runs(text) == RUN.findall(text)
+
+
 @given(st.text() | NAMES_TEXT)
 @example("a\xa0b  c\n\td\x1c e\u2028f")
 @example(" lead and trail ")
