@@ -2,8 +2,8 @@
 character, which is what counting a body's words and finding the names it mentions spent most on.
 
 Each gives exactly what its plain form gives (tests/test_properties.py holds them to it on any text):
-the ASCII characters are sorted by one table, and the text's few distinct other characters, found by
-deleting every ASCII byte, are looked at one by one.
+one translate table says of every ASCII character whether it is a separator, and the text's few
+distinct other characters, found by deleting every ASCII byte, are looked at one by one.
 """
 from __future__ import annotations
 

@@ -267,7 +267,7 @@ def test_word_runs_split_as_the_run_regex_finds(text):
     assert word_runs(text) == RUN.findall(text)
 
 
-def test_word_runs_of_a_text_of_many_symbols_are_found_in_one_pass():
+def test_word_runs_of_a_text_of_many_distinct_symbols_are_the_regexs():
     from sitegen.textscan import MAX_REPLACED, RUN, word_runs
 
     symbols = "".join(map(chr, range(0x2190, 0x2190 + 4 * MAX_REPLACED)))  # arrows: none is in a run
