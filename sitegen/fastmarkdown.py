@@ -37,7 +37,7 @@ from markdown.extensions.footnotes import FootnoteInlineProcessor
 
 # Releases whose processors this was read against and tested on (tests/test_markup_fast.py): the
 # inline loop copied below, the private methods it relies on, and the stock run() methods wrapped.
-VERIFIED_VERSIONS = frozenset({"3.11.1", "3.11.2", "3.11.3"})
+VERIFIED_VERSIONS = frozenset({"3.11.1", "3.11.2", "3.11.3", "3.11.4"})
 
 # The regexes of the patterns below, as Python-Markdown 3.11.3 builds them (markdown.inlinepatterns; the
 # footnote one is a local of FootnoteExtension.extendMarkdown; the em/strong one is what DelimiterProcessor
@@ -184,6 +184,9 @@ class FastInlineProcessor(treeprocessors.InlineProcessor):
             for element, lst in insertQueue:
                 for i, obj in enumerate(lst):
                     element.insert(i, obj[0])
+        # As 3.11.4 does: the per-run maps would otherwise hold the document's elements until the next one.
+        self.parent_map = {}
+        self.stashed_nodes = {}
         return tree
 
     def _made_directly(self, data: str) -> tuple[str, list[tuple[str, str]]] | None:
@@ -389,7 +392,9 @@ class FastDelimiterProcessor(ip.DelimiterProcessor):
 
     def handleMatch(self, m, data):  # noqa: N802 - the stock name
         start = m.start(0)
-        if self.regions or self.stack or data[start] != "*" or any(d.stack for d in self.delimiters.values()):
+        # 3.11.4 keeps pending elements in a cache and the rest of a closing run in remainder: stock's then.
+        if self.regions or self.stack or getattr(self, "cache", None) or getattr(self, "remainder", None) \
+                or data[start] != "*" or any(d.stack for d in self.delimiters.values()):
             return super().handleMatch(m, data)
         star = self.delimiters["*"]
         opening = star.boundary.match(data, start)
@@ -400,6 +405,7 @@ class FastDelimiterProcessor(ip.DelimiterProcessor):
             return super().handleMatch(m, data)
         element = ip.etree.Element(star.tags[1])
         element.text = data[start + 1:closing]
+        self.reset()  # as stock leaves it after its last region (3.11.4: the positions its search noted)
         return element, start, closing + 1
 
     def _closing_star(self, data: str, position: int) -> int | None:
@@ -501,6 +507,7 @@ DEFLIST_RE = r'(^|\n)[ ]{0,3}:[ ]{1,3}(.*?)(\n|$)'
 QUOTE_RE = r'(^|\n)[ ]{0,3}>[ ]?(.*)'
 FOOTNOTE_DEF_RE = r'^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$'
 ABBR_DEF_RE = r'^[*]\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$'
+ABBR_DEF_RE_3_11_4 = r'^[*]\[(?P<abbr>[^\\\n]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$'
 REFERENCE_RE = r'^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?((["\'])(.*)\4[ ]*|\((.*)\)[ ]*)?$'
 TABLE_CODE_PIPES_RE = r'(?:(\\\\)|(\\`+)|(`+)|(\\\|)|(\|))'
 TABLE_END_BORDER_RE = r'(?<!\\)(?:\\\\)*\|$'
@@ -546,7 +553,8 @@ KNOWN_BLOCK_PROCESSORS: dict[type, tuple[Needs, _Regexes]] = {
     blockprocessors.BlockQuoteProcessor: _known(Needs(line=frozenset(">")), ("RE", QUOTE_RE, U)),
     # test() is True; run() returns False, the block put back, where its regex finds nothing.
     footnotes.FootnoteBlockProcessor: _known(Needs(line=frozenset("[")), ("RE", FOOTNOTE_DEF_RE, MU)),
-    abbr.AbbrBlockprocessor: _known(Needs(line=frozenset("*")), ("RE", ABBR_DEF_RE, MU)),
+    abbr.AbbrBlockprocessor: _known(Needs(line=frozenset("*")), ("RE", ABBR_DEF_RE, MU),
+                                    ("RE", ABBR_DEF_RE_3_11_4, MU)),
     blockprocessors.ReferenceProcessor: _known(Needs(line=frozenset("[")), ("RE", REFERENCE_RE, MU)),
     # Takes every block.
     blockprocessors.ParagraphProcessor: _known(Needs()),
@@ -670,9 +678,9 @@ _PRIVATE = ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern", 
 # The stand-in matches what the stock class matches (a snapshot taken after install() must know it).
 KNOWN_TRIGGERS[FastDelimiterProcessor, EM_STRONG_RE] = ("*", "_")
 
-# FastDelimiterProcessor was read against this release's DelimiterProcessor and Delimiter (the earlier
-# 3.11 releases pair delimiters otherwise).
-EM_VERIFIED = frozenset({"3.11.3"})
+# FastDelimiterProcessor was read against these releases' DelimiterProcessor and Delimiter (the earlier
+# 3.11 releases pair delimiters otherwise; 3.11.4 caches the elements it pairs, which the shortcut waits out).
+EM_VERIFIED = frozenset({"3.11.3", "3.11.4"})
 
 
 def _stock_em_delimiters(em: Any) -> bool:

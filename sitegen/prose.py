@@ -35,7 +35,7 @@ import re
 import markdown
 
 # The Markdown release tests/test_prose.py compares make_prose() with (the one pinned in pyproject.toml).
-VERIFIED_VERSIONS = frozenset({"3.11.3"})
+VERIFIED_VERSIONS = frozenset({"3.11.3", "3.11.4"})
 ENABLED = markdown.__version__ in VERIFIED_VERSIONS
 
 _LINK_MARK = "\x01"  # where a link was; xml_text drops the character from every body, and make_prose refuses it
