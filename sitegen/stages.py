@@ -90,8 +90,8 @@ def _plan_and_build(site_dir: Path, content: list[ContentFile], unreadable: list
     env = make_environment(site_dir, config, cache.folder / TEMPLATE_CACHE)
     if problems:
         raise SiteError(problems)
-    data = RenderInput(config, ArticleViews(index.articles, cache.markup_digest, config), env, cache.markup_html,
-                       cache.markup_names)
+    memo = cache.markup_digests(a.body_key for a in index.articles)  # before the fork: the workers share it
+    data = RenderInput(config, ArticleViews(index.articles, memo.digest, config), env, cache.markup_html, memo.names)
     verify = None
     if options.strict:
         from sitegen.check import strict_verifier  # check builds through this module

@@ -121,3 +121,24 @@ def test_the_cache_keeps_the_bodies_read_last_and_no_more(tmp_path, monkeypatch)
             ["<p>0</p>", "<p>1</p>", "<p>0</p>", "<p>2</p>", "<p>0</p>", "<p>3</p>"]
         assert reads == ["k0", "k1", "k2", "k0", "k3"]  # k0 again once two newer ones had pushed it out
         assert len(memo._recent_html) == 2
+
+
+def test_a_full_build_reads_summaries_and_names_in_bulk_as_they_are_one_at_a_time(site, monkeypatch):
+    from contextlib import closing
+
+    from sitegen import cache as cache_module
+
+    build(site.root, BuildOptions(now=NOW, jobs=1))
+    with closing(cache_module.BuildCache(site.root / ".sitegen-cache")) as memo:
+        keys = [key for key, in memo.db.execute("SELECT key FROM markup")]
+        bulk = memo.markup_digests(keys)
+        assert keys and all(bulk.digest(k) == memo.markup_digest(k) and bulk.names(k) == memo.markup_names(k)
+                            for k in keys)
+        assert any(bulk.names(k) for k in keys)  # the site's bodies mention names
+    # A full build asks for no body's summary or names alone: the views and search shards read them in bulk.
+    asked = []
+    for name in ("markup_digest", "markup_names"):
+        monkeypatch.setattr(cache_module.BuildCache, name, lambda self, key, name=name: asked.append(name))
+    site.write("site.yaml", SITE_YAML.replace("per_page: 2", "per_page: 3"))  # a full build, from the memo
+    result = build(site.root, BuildOptions(now=NOW, jobs=1))
+    assert result.ok and result.pages_rendered > 0 and not result.from_plan and asked == []
