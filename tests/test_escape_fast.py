@@ -34,6 +34,24 @@ def test_the_fast_escape_is_in_use_on_the_versions_it_was_checked_on():
     assert theme._FAST_ESCAPE, "Jinja or MarkupSafe changed: check _output_escape against this version"
 
 
+def test_the_fast_escape_is_chosen_without_reading_installed_package_versions():
+    """MarkupSafe's __version__ loads importlib.metadata and scans every installed package: 10 ms of each
+    build's start, and deprecated. The check asks the escape function itself."""
+    import subprocess
+    import sys
+
+    code = "import sys, sitegen.stages; print('importlib.metadata' in sys.modules, sitegen.theme._FAST_ESCAPE)"
+    out = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-c", code], capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert out == ["False", "True"]
+
+
+@pytest.mark.parametrize("inner", [None, lambda text: Markup(text.replace("<", "&lt;")), lambda text: text])
+def test_an_inner_escape_that_is_missing_or_works_otherwise_keeps_stock_escaping(monkeypatch, inner):
+    monkeypatch.setattr(markupsafe, "_escape_inner", inner, raising=False)
+    assert not theme._escapes_as_checked()
+
+
 @given(values)
 def test_the_output_escape_gives_the_characters_of_markupsafe_escape(value):
     assert str(theme._output_escape(value)) == str(markupsafe.escape(value))
