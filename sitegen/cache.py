@@ -157,11 +157,13 @@ class BuildCache:
         return _name_list(self._markup_row(key, "names")[0])
 
     def markup_digests(self, keys: Iterable[str]) -> MarkupDigests:
-        """markup_digest and markup_names of these bodies, read in a few queries: a full build asks for
-        every body's twice in each worker (its view, its search shard), and a query each was 15 us."""
-        return MarkupDigests({key: (summary, words, names)
-                              for key, summary, words, names in self._rows_in("markup", "key", "summary, words, names",
-                                                                              keys)})
+        """markup_digest and markup_names of these bodies, read in one pass over the memo: a full build
+        asks for every body's twice in each worker (its view, its search shard), and a query each was
+        15 us. (The pass reads the bodies it does not need too: 37 ms at 20,000, against 180 ms for
+        queries of 500 keys each.)"""
+        wanted = set(keys)
+        return MarkupDigests({key: (summary, words, names) for key, summary, words, names
+                              in self.db.execute("SELECT key, summary, words, names FROM markup") if key in wanted})
 
     def markup_html(self, key: str) -> str:
         # The bodies read last are kept: a term's JSON Feed is rendered right after its Atom feed,

@@ -201,7 +201,7 @@ class FastInlineProcessor(treeprocessors.InlineProcessor):
             return data, []
         em = self._em
         # The stand-in makes an <em> itself only with nothing pending (as after each of its own).
-        if em is None or em.regions or em.stack or any(d.stack for d in em.delimiters.values()):
+        if em is None or not em.nothing_pending():
             return None
         boundary, head, ems = em.delimiters["*"].boundary, data[:star], []
         while star >= 0:
@@ -392,9 +392,7 @@ class FastDelimiterProcessor(ip.DelimiterProcessor):
 
     def handleMatch(self, m, data):  # noqa: N802 - the stock name
         start = m.start(0)
-        # 3.11.4 keeps pending elements in a cache and the rest of a closing run in remainder: stock's then.
-        if self.regions or self.stack or getattr(self, "cache", None) or getattr(self, "remainder", None) \
-                or data[start] != "*" or any(d.stack for d in self.delimiters.values()):
+        if data[start] != "*" or not self.nothing_pending():
             return super().handleMatch(m, data)
         star = self.delimiters["*"]
         opening = star.boundary.match(data, start)
@@ -407,6 +405,12 @@ class FastDelimiterProcessor(ip.DelimiterProcessor):
         element.text = data[start + 1:closing]
         self.reset()  # as stock leaves it after its last region (3.11.4: the positions its search noted)
         return element, start, closing + 1
+
+    def nothing_pending(self) -> bool:
+        """No region, stacked delimiter or (3.11.4) cached element or rest of a closing run is waiting:
+        the state stock starts a text in and leaves after its last element."""
+        return not (self.regions or self.stack or getattr(self, "cache", None) or getattr(self, "remainder", None)
+                    or any(d.stack for d in self.delimiters.values()))
 
     def _closing_star(self, data: str, position: int) -> int | None:
         """Where the closing '*' is when the delimiter stock's search would return next is one '*' that

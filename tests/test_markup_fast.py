@@ -400,6 +400,38 @@ def test_the_simple_emphasis_is_made_without_stock_and_the_rest_with_it(monkeypa
     assert made_by_stock
 
 
+def test_the_simple_emphasis_waits_while_stock_has_elements_or_a_run_pending(monkeypatch):
+    """Markdown 3.11.4 pairs a whole text's delimiters at the first one and hands the elements out from
+    a cache as the loop reaches them; it keeps the rest of a closing run aside too. While either is
+    waiting, a plain *x* is stock's to give (it is one of those elements), never made again."""
+    if markdown.__version__ != "3.11.4":
+        pytest.skip("the cache is 3.11.4's")
+    looked = []
+    closing = fastmarkdown.FastDelimiterProcessor._closing_star
+    monkeypatch.setattr(fastmarkdown.FastDelimiterProcessor, "_closing_star",
+                        lambda self, data, at: looked.append((bool(self.cache), self.remainder)) or closing(self, data, at))
+    # R&amp;D: the inline loop, not _made_directly. The first '**' is paired with the last '*' at once,
+    # so the plain *c* and *d* after it come from stock's cache.
+    for text in ("R&amp;D a**b *c* *d* e* f", "R&amp;D ***a** *b* c*", "R&amp;D **a*** *b* *c*"):
+        assert_same_html(text)
+    assert looked and all(cached is False and rest is None for cached, rest in looked)
+
+
+def test_the_emphasis_processor_is_left_as_stock_leaves_it():
+    """Nothing pending after a text (so nothing carried into the next), whoever made its last <em>: the
+    processor's state is a new one's."""
+    texts = ["R&amp;D plain *em* here", "R&amp;D a**b *c* *d* e* f", "R&amp;D *a **b** c* and *d_", "R&amp;D *x*",
+             "*a*\n\n*b* c *d*", "R&amp;D ***a** *b* c*", "R&amp;D *a* **b*"]
+    em = markup._converter.inlinePatterns["em_strong"]
+    new = stock_markdown().inlinePatterns["em_strong"]
+    kept = ("md", "delimiters", "compiled_re", "pattern", "tokens")
+    for text in texts:
+        assert_same_html(text)
+        assert em.nothing_pending(), text
+        assert {k: v for k, v in vars(em).items() if k not in kept} == \
+            {k: v for k, v in vars(new).items() if k not in kept}, text
+
+
 def test_texts_only_emphasis_can_act_on_are_made_without_the_inline_loop(monkeypatch):
     looped = []
     loop = fastmarkdown.FastInlineProcessor._InlineProcessor__handleInline
