@@ -403,7 +403,6 @@ class FastDelimiterProcessor(ip.DelimiterProcessor):
             return super().handleMatch(m, data)
         element = ip.etree.Element(star.tags[1])
         element.text = data[start + 1:closing]
-        self.reset()  # as stock leaves it after its last region (3.11.4: the positions its search noted)
         return element, start, closing + 1
 
     def nothing_pending(self) -> bool:
